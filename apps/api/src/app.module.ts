@@ -1,0 +1,34 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { LoggerModule } from 'nestjs-pino';
+import { EventStoreModule } from '@revops/event-store';
+import { ReadStoreModule } from '@revops/read-models';
+import { ApiRuntime } from './api-runtime';
+import { graphqlOptions } from './graphql/graphql.options';
+import { OpsModule } from './ops/ops.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(runtime: ApiRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger: runtime.logger,
+            // Load balancers poll /health every few seconds; a line per poll buries the rest.
+            autoLogging: { ignore: (request) => request.url === '/health' },
+          },
+        }),
+        EventStoreModule.forRoot({ connectionString: runtime.eventStore.connectionString, isGlobal: true }),
+        ReadStoreModule.forRoot({ url: runtime.readStore.url, embedded: runtime.readStore.mode === 'embedded' }),
+        GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(runtime.config)),
+        OpsModule,
+      ],
+      providers: [{ provide: ApiRuntime, useValue: runtime }],
+      exports: [ApiRuntime],
+    };
+  }
+}

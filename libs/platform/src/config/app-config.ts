@@ -1,0 +1,19 @@
+import type { LogLevel, NodeEnvironment } from './environment-variables';
+
+export type StoreMode = 'embedded' | 'external';
+
+/** Validated configuration, read once at start. */
+export interface AppConfig {
+  /** HTTP port of the api; 0 picks a free one. */
+  readonly port: number;
+  /** Absolute path under which the embedded stores keep their data. */
+  readonly dataDir: string;
+  /** External event store; unset means the in-repo dev server runs in-process. */
+  readonly eventStoreUrl: string | undefined;
+  /** External PostgreSQL; unset means embedded PostgreSQL runs in-process. */
+  readonly databaseUrl: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly nodeEnv: NodeEnvironment;
+  /** Port of embedded PostgreSQL; 0 picks a free one. */
+  readonly embeddedPostgresPort: number;
+}

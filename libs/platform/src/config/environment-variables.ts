@@ -1,0 +1,78 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export const nodeEnvironments = ['development', 'production', 'test'] as const;
+export type NodeEnvironment = (typeof nodeEnvironments)[number];
+
+// Digits only: Number() alone would accept "1e3", " 80 " or "0x50" as ports.
+const toInteger = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
+const portRule = (name: string) => ({ message: `${name} must be an integer between 0 and 65535` });
+
+// esdb/kurrentdb connection strings may list several hosts (host1:2113,host2:2113), which
+// WHATWG URL parsing rejects, so only the scheme and a non-empty authority are checked here;
+// the event-store client reports anything finer when it connects.
+const eventStoreUrlPattern = /^(esdb|kurrentdb)(\+discover)?:\/\/[^\s/?#]+/;
+
+function isPostgresUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The process environment as the apps read it. Property names are the variable names, so
+ * class-validator's property path is the variable a user has to fix.
+ */
+export class EnvironmentVariables {
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt(portRule('PORT'))
+  @Min(0, portRule('PORT'))
+  @Max(65535, portRule('PORT'))
+  PORT?: number;
+
+  @IsOptional()
+  @IsString({ message: 'DATA_DIR must be a directory path' })
+  @IsNotEmpty({ message: 'DATA_DIR must be a directory path' })
+  DATA_DIR?: string;
+
+  @IsOptional()
+  @Matches(eventStoreUrlPattern, {
+    message: 'EVENTSTORE_URL must be an esdb:// or kurrentdb:// connection string (esdb://host:2113?tls=false)',
+  })
+  EVENTSTORE_URL?: string;
+
+  @IsOptional()
+  @ValidateBy(
+    { name: 'isPostgresUrl', validator: { validate: isPostgresUrl } },
+    { message: 'DATABASE_URL must be a postgres:// URL with a host (postgres://user:password@host:5432/database)' },
+  )
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsIn(logLevels, { message: `LOG_LEVEL must be one of ${logLevels.join(', ')}` })
+  LOG_LEVEL?: LogLevel;
+
+  @IsOptional()
+  @IsIn(nodeEnvironments, { message: `NODE_ENV must be one of ${nodeEnvironments.join(', ')}` })
+  NODE_ENV?: NodeEnvironment;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt(portRule('EMBEDDED_POSTGRES_PORT'))
+  @Min(0, portRule('EMBEDDED_POSTGRES_PORT'))
+  @Max(65535, portRule('EMBEDDED_POSTGRES_PORT'))
+  EMBEDDED_POSTGRES_PORT?: number;
+}
+
+/** Variables whose values may carry credentials and so never appear in an error message. */
+export const secretVariables: ReadonlySet<string> = new Set(['EVENTSTORE_URL', 'DATABASE_URL']);

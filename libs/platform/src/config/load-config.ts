@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { AppConfig } from './app-config';
+import { EnvironmentVariables, secretVariables } from './environment-variables';
+
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+const variableNames = [
+  'PORT',
+  'DATA_DIR',
+  'EVENTSTORE_URL',
+  'DATABASE_URL',
+  'LOG_LEVEL',
+  'NODE_ENV',
+  'EMBEDDED_POSTGRES_PORT',
+] as const satisfies readonly (keyof EnvironmentVariables)[];
+
+/**
+ * Reads and validates the variables the apps understand. An empty variable counts as unset,
+ * as compose files and CI often export `NAME=` to mean "no value". Relative paths resolve
+ * against `cwd`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const name of variableNames) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+
+  const variables = plainToInstance(EnvironmentVariables, raw);
+  const errors = validateSync(variables, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new InvalidConfigError(
+      errors.map((error) => {
+        // Every rule of a variable carries the same message, so the first one says it all.
+        const rule = Object.values(error.constraints ?? {})[0] ?? `${error.property} is invalid`;
+        return secretVariables.has(error.property) ? rule : `${rule} (got ${JSON.stringify(raw[error.property])})`;
+      }),
+    );
+  }
+
+  return {
+    port: variables.PORT ?? 3000,
+    dataDir: resolve(cwd, variables.DATA_DIR ?? '.data'),
+    eventStoreUrl: variables.EVENTSTORE_URL,
+    databaseUrl: variables.DATABASE_URL,
+    logLevel: variables.LOG_LEVEL ?? 'info',
+    nodeEnv: variables.NODE_ENV ?? 'development',
+    embeddedPostgresPort: variables.EMBEDDED_POSTGRES_PORT ?? 0,
+  };
+}

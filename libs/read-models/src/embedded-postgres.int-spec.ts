@@ -1,0 +1,104 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { openReadStore } from './read-store.data-source';
+
+// A first start of embedded PostgreSQL initialises a cluster, which takes seconds.
+jest.setTimeout(60_000);
+
+describe('Embedded PostgreSQL', () => {
+  let dir: string;
+  let dataDir: string;
+  const started: EmbeddedPostgres[] = [];
+
+  const start = async () => {
+    const postgres = await startEmbeddedPostgres({ dataDir });
+    started.push(postgres);
+    return postgres;
+  };
+
+  const connect = async (url: string) => {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    return client;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'revops-embedded-pg-'));
+    dataDir = join(dir, 'pg');
+  });
+
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((postgres) => postgres.stop()));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the migrated schema and its rows across a stop and a start', async () => {
+    const first = await start();
+    const readStore = await openReadStore({ url: first.url, embedded: true });
+    await readStore.query(
+      `INSERT INTO projection_checkpoints (projection_name, projection_version, commit_position, prepare_position, status)
+       VALUES ('pipeline', 1, 4096, 4000, 'live')`,
+    );
+    await readStore.destroy();
+    await first.stop();
+
+    const second = await start();
+    const client = await connect(second.url);
+    const checkpoints = await client.query('SELECT projection_name, commit_position, status FROM projection_checkpoints');
+    const migrations = await client.query('SELECT name FROM schema_migrations');
+    await client.end();
+
+    expect(checkpoints.rows).toEqual([{ projection_name: 'pipeline', commit_position: '4096', status: 'live' }]);
+    expect(migrations.rows).toEqual([{ name: 'CreateProjectionCheckpoints1795330000000' }]);
+  });
+
+  it('refuses a data directory that a running instance holds', async () => {
+    await start();
+
+    await expect(start()).rejects.toThrow(`Embedded PostgreSQL data in ${dataDir} is in use by process ${process.pid}`);
+  });
+
+  it('serves several clients at once', async () => {
+    const postgres = await start();
+    const clients = await Promise.all([connect(postgres.url), connect(postgres.url), connect(postgres.url)]);
+
+    const answers = await Promise.all(clients.map((client, i) => client.query('SELECT $1::int AS n', [i])));
+    await Promise.all(clients.map((client) => client.end()));
+
+    expect(answers.map((answer) => answer.rows[0].n)).toEqual([0, 1, 2]);
+  });
+
+  it("holds another client's query until an open transaction ends", async () => {
+    const postgres = await start();
+    const [writer, reader] = await Promise.all([connect(postgres.url), connect(postgres.url)]);
+    await writer.query('CREATE TABLE IF NOT EXISTS held (id int)');
+    await writer.query('TRUNCATE held');
+
+    await writer.query('BEGIN');
+    await writer.query('INSERT INTO held VALUES (1)');
+    const read = reader.query('SELECT count(*)::int AS count FROM held');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await writer.query('COMMIT');
+
+    // Under read committed a query that ran before the commit would count 0 rows.
+    expect((await read).rows).toEqual([{ count: 1 }]);
+    await Promise.all([writer.end(), reader.end()]);
+  });
+
+  it('listens on the configured port', async () => {
+    const probe = await startEmbeddedPostgres({ dataDir });
+    const port = probe.port;
+    await probe.stop();
+
+    const postgres = await startEmbeddedPostgres({ dataDir, port });
+    started.push(postgres);
+
+    expect(postgres.url).toBe(`postgres://postgres@127.0.0.1:${port}/postgres`);
+  });
+});

@@ -1,0 +1,130 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
+import packageJson from '../package.json';
+import { usePostgres, type PostgresHandle } from './support/postgres';
+
+// Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
+jest.setTimeout(120_000);
+
+// The event store is the in-process dev server unless the run names a real one.
+const eventStoreUrl = process.env.EVENTSTORE_URL;
+const expectedEventStoreMode = eventStoreUrl ? 'EXTERNAL' : 'EMBEDDED';
+
+describe('api', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'revops-api-e2e-'));
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const environment = (overrides: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    EVENTSTORE_URL: eventStoreUrl,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+    ...overrides,
+  });
+
+  describe('when started with its stores', () => {
+    let postgres: PostgresHandle;
+    let api: RunningApi;
+
+    beforeAll(async () => {
+      postgres = await usePostgres();
+      api = await startApi(environment({ DATABASE_URL: postgres.url }));
+    });
+
+    afterAll(async () => {
+      await api?.close();
+      await postgres?.stop();
+    });
+
+    it('reports itself healthy with the event store and PostgreSQL up', async () => {
+      const response = await request(api.url).get('/health');
+
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        status: 'ok',
+        info: { eventStore: { status: 'up' }, postgres: { status: 'up' } },
+        error: {},
+      });
+    });
+
+    it('answers the version query with the build and the store modes', async () => {
+      const response = await request(api.url)
+        .post('/graphql')
+        .send({ query: '{ version { name version eventStoreMode readStoreMode } }' });
+
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({
+        data: {
+          version: {
+            name: packageJson.name,
+            version: packageJson.version,
+            eventStoreMode: expectedEventStoreMode,
+            readStoreMode: 'EXTERNAL',
+          },
+        },
+      });
+    });
+
+    it('rejects an invalid query with a stable error code and no stack trace', async () => {
+      const response = await request(api.url).post('/graphql').send({ query: '{ version { buildNumber } }' });
+
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([
+        {
+          message: 'Cannot query field "buildNumber" on type "Version".',
+          locations: [{ line: 1, column: 13 }],
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        },
+      ]);
+    });
+
+    it('writes the schema it serves to apps/api/schema.graphql', async () => {
+      const schema = await readFile(join(__dirname, '..', 'apps', 'api', 'schema.graphql'), 'utf8');
+
+      expect(schema).toContain('version: Version!');
+      expect(schema).toContain('enum StoreMode {');
+    });
+  });
+
+  describe('when PostgreSQL goes away', () => {
+    it('reports itself unhealthy, naming PostgreSQL', async () => {
+      const postgres = await usePostgres();
+      const api = await startApi(environment({ DATABASE_URL: postgres.url }));
+      try {
+        await postgres.stop();
+
+        const response = await request(api.url).get('/health');
+
+        expect(response.status).toBe(503);
+        expect(response.body).toMatchObject({
+          status: 'error',
+          info: { eventStore: { status: 'up' } },
+          error: { postgres: { status: 'down' } },
+        });
+      } finally {
+        await api.close();
+      }
+    });
+  });
+
+  describe('when the configuration is invalid', () => {
+    it.each([
+      ['PORT', '99999', 'PORT must be an integer between 0 and 65535 (got "99999")'],
+      ['LOG_LEVEL', 'chatty', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "chatty")'],
+      ['DATABASE_URL', 'mysql://localhost/revops', 'DATABASE_URL must be a postgres:// URL with a host'],
+    ])('refuses to start with %s=%s, naming the variable', async (name, value, message) => {
+      await expect(startApi(environment({ [name]: value }))).rejects.toThrow(message);
+    });
+  });
+});

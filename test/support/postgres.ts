@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres } from '@revops/read-models';
+
+export interface PostgresHandle {
+  /** postgres:// URL of a database that belongs to this test file alone. */
+  readonly url: string;
+  /** True for embedded PostgreSQL, which serves one session at a time. */
+  readonly embedded: boolean;
+  /** Drops the database, or stops embedded PostgreSQL and deletes its files. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A fresh, empty database for a test file: on the server named by DATABASE_URL when set
+ * (CI points it at a real PostgreSQL), otherwise on embedded PostgreSQL in a temporary
+ * directory.
+ */
+export async function usePostgres(): Promise<PostgresHandle> {
+  const server = process.env.DATABASE_URL;
+  return server ? createDatabaseOn(server) : startEmbeddedInTempDir();
+}
+
+async function createDatabaseOn(serverUrl: string): Promise<PostgresHandle> {
+  const name = `revops_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await withClient(serverUrl, async (client) => {
+    await client.query(`CREATE DATABASE ${name}`);
+  });
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    embedded: false,
+    // FORCE closes connections a failed test may have left open.
+    stop: () =>
+      withClient(serverUrl, async (client) => {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }),
+  };
+}
+
+async function startEmbeddedInTempDir(): Promise<PostgresHandle> {
+  const dir = await mkdtemp(join(tmpdir(), 'revops-pg-'));
+  const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') }).catch(async (error: unknown) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    url: postgres.url,
+    embedded: true,
+    stop: async () => {
+      await postgres.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

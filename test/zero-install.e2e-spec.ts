@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import request from 'supertest';
+import { EventStore, metadataFrom } from '@revops/event-store';
+import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
+
+// Two starts, the first of which initialises a PostgreSQL cluster.
+jest.setTimeout(180_000);
+
+/** What a fresh clone runs with: no EVENTSTORE_URL, no DATABASE_URL. */
+const zeroInstall = (dataDir: string): NodeJS.ProcessEnv => ({
+  PORT: '0',
+  DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'test',
+});
+
+async function queryReadStore(api: RunningApi, sql: string): Promise<unknown[]> {
+  const client = new Client({ connectionString: api.runtime.readStore.url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function withEventStore<T>(api: RunningApi, work: (eventStore: EventStore) => Promise<T>): Promise<T> {
+  const eventStore = new EventStore({ connectionString: api.runtime.eventStore.connectionString });
+  try {
+    return await work(eventStore);
+  } finally {
+    await eventStore.close();
+  }
+}
+
+describe('api with nothing installed', () => {
+  let dataDir: string;
+  let api: RunningApi | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'revops-zero-install-'));
+  });
+
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs both stores in-process and keeps their data across a clean shutdown and restart', async () => {
+    const streamName = `campaign-${randomUUID()}`;
+    api = await startApi(zeroInstall(dataDir));
+
+    const version = await request(api.url).post('/graphql').send({ query: '{ version { eventStoreMode readStoreMode } }' });
+    expect(version.body).toEqual({ data: { version: { eventStoreMode: 'EMBEDDED', readStoreMode: 'EMBEDDED' } } });
+    expect((await request(api.url).get('/health')).status).toBe(200);
+
+    await queryReadStore(
+      api,
+      `INSERT INTO projection_checkpoints (projection_name, projection_version, commit_position, prepare_position, status)
+       VALUES ('pipeline', 1, 512, 500, 'live')`,
+    );
+    await withEventStore(api, (eventStore) =>
+      eventStore.append(
+        streamName,
+        [
+          {
+            type: 'CampaignCreated',
+            data: { name: 'Spring webinar', channel: 'events' },
+            metadata: metadataFrom({
+              correlationId: 'zero-install',
+              causationId: 'zero-install',
+              actor: { type: 'system', id: 'e2e' },
+              source: 'system',
+              occurredAt: '2026-03-01T09:00:00Z',
+            }),
+          },
+        ],
+        { expectedRevision: 'no_stream' },
+      ),
+    );
+    await api.close();
+
+    api = await startApi(zeroInstall(dataDir));
+
+    expect((await request(api.url).get('/health')).body).toMatchObject({ status: 'ok' });
+    expect(await queryReadStore(api, 'SELECT name FROM schema_migrations')).toEqual([
+      { name: 'CreateProjectionCheckpoints1795330000000' },
+    ]);
+    expect(
+      await queryReadStore(api, 'SELECT projection_name, commit_position, prepare_position, status FROM projection_checkpoints'),
+    ).toEqual([{ projection_name: 'pipeline', commit_position: '512', prepare_position: '500', status: 'live' }]);
+    const events = await withEventStore(api, async (eventStore) => {
+      const read = [];
+      for await (const event of eventStore.readStream(streamName)) read.push({ type: event.type, data: event.data });
+      return read;
+    });
+    expect(events).toEqual([{ type: 'CampaignCreated', data: { name: 'Spring webinar', channel: 'events' } }]);
+  });
+
+  it('refuses a second start on the same DATA_DIR while the first runs', async () => {
+    api = await startApi(zeroInstall(dataDir));
+
+    await expect(startApi(zeroInstall(dataDir))).rejects.toThrow(
+      `Embedded PostgreSQL data in ${join(dataDir, 'pg')} is in use by process ${process.pid}`,
+    );
+    expect((await request(api.url).get('/health')).status).toBe(200);
+  });
+});
