@@ -3,3 +3,4 @@ export * from './config/environment-variables';
 export * from './config/load-config';
 export * from './logging/root-logger';
 export * from './package-info';
+export * from './health/health.module';

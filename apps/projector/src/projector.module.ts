@@ -1,0 +1,30 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { EventStoreModule } from '@revops/event-store';
+import { HealthModule } from '@revops/platform';
+import { ReadStoreModule } from '@revops/read-models';
+
+export interface ProjectorStores {
+  readonly eventStoreUrl: string;
+  readonly databaseUrl: string;
+}
+
+/**
+ * The projector process: connected to the event store and to a migrated read store,
+ * answering `GET /health` for its orchestrator. Projections register here.
+ */
+@Module({})
+export class ProjectorModule {
+  static forRoot(stores: ProjectorStores, logger: Logger): DynamicModule {
+    return {
+      module: ProjectorModule,
+      imports: [
+        LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: { ignore: (request) => request.url === '/health' } } }),
+        EventStoreModule.forRoot({ connectionString: stores.eventStoreUrl, isGlobal: true }),
+        ReadStoreModule.forRoot({ url: stores.databaseUrl, embedded: false }),
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import request from 'supertest';
+import { startProjector, type RunningProjector } from '../apps/projector/src/bootstrap';
+import { useEventStore, type EventStoreHandle } from './support/event-store';
+import { usePostgres, type PostgresHandle } from './support/postgres';
+
+jest.setTimeout(120_000);
+
+describe('projector', () => {
+  describe('when started beside its stores', () => {
+    let eventStore: EventStoreHandle;
+    let postgres: PostgresHandle;
+    let projector: RunningProjector;
+
+    beforeAll(async () => {
+      [eventStore, postgres] = await Promise.all([useEventStore(), usePostgres()]);
+      projector = await startProjector({
+        PORT: '0',
+        EVENTSTORE_URL: eventStore.connectionString,
+        DATABASE_URL: postgres.url,
+        LOG_LEVEL: 'warn',
+      });
+    });
+
+    afterAll(async () => {
+      await projector?.close();
+      await postgres?.stop();
+      await eventStore?.stop();
+    });
+
+    it('reports itself healthy with the event store and PostgreSQL up', async () => {
+      const response = await request(projector.url).get('/health');
+
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up' }, postgres: { status: 'up' } } });
+    });
+
+    it('has migrated the read store', async () => {
+      const { Client } = await import('pg');
+      const client = new Client({ connectionString: postgres.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query("select to_regclass('projection_checkpoints') as name");
+        expect(rows[0].name).toBe('projection_checkpoints');
+      } finally {
+        await client.end();
+      }
+    });
+  });
+
+  it('refuses to start without the stores it projects between, naming each variable', async () => {
+    await expect(startProjector({ PORT: '0', LOG_LEVEL: 'warn' })).rejects.toThrow(
+      /EVENTSTORE_URL is required by the projector.*DATABASE_URL is required by the projector/,
+    );
+  });
+});
