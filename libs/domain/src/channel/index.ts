@@ -1,0 +1,4 @@
+export * from './channel';
+export * from './channel-rules';
+export * from './default-channel-rules';
+export * from './errors';

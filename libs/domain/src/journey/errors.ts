@@ -1,0 +1,1 @@
+export const journeyErrorCodes = ['PERSON_IDENTIFIER_MISSING'] as const;
