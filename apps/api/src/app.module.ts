@@ -7,6 +7,13 @@ import { ReadStoreModule } from '@revops/read-models';
 import { ApiRuntime } from './api-runtime';
 import { graphqlOptions } from './graphql/graphql.options';
 import { OpsModule } from './ops/ops.module';
+import { TouchpointsModule } from './touchpoints/touchpoints.module';
+import { WriteSideModule } from './common/write-side.module';
+import { PipelineModule } from './pipeline/pipeline.module';
+import { OpportunitiesModule } from './opportunities/opportunities.module';
+import { LeadsModule } from './leads/leads.module';
+import { AccountsModule } from './accounts/accounts.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
 
 @Module({})
 export class AppModule {
@@ -26,6 +33,13 @@ export class AppModule {
         ReadStoreModule.forRoot({ url: runtime.readStore.url, embedded: runtime.readStore.mode === 'embedded' }),
         GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(runtime.config)),
         OpsModule,
+        TouchpointsModule,
+        WriteSideModule,
+        PipelineModule,
+        OpportunitiesModule,
+        LeadsModule,
+        AccountsModule,
+        CampaignsModule,
       ],
       providers: [{ provide: ApiRuntime, useValue: runtime }],
       exports: [ApiRuntime],

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLoggerService } from 'nestjs-pino';
 import type { Logger } from 'pino';
@@ -9,6 +9,11 @@ import { createRootLogger, loadConfig } from '@revops/platform';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@revops/read-models';
 import { ApiRuntime } from './api-runtime';
 import { AppModule } from './app.module';
+import { ingestionBodyReader, TOUCHPOINTS_ROUTE } from './touchpoints/ingestion/ingestion-body-reader';
+import { ingestionLimits } from './touchpoints/ingestion/ingestion-limits';
+
+/** A JSON request may carry a whole ingestion batch, with room for the GraphQL around it. */
+const GRAPHQL_BODY_LIMIT = ingestionLimits.maxBodyBytes + 64 * 1024;
 
 export interface RunningApi {
   /** http://127.0.0.1:<port> */
@@ -29,7 +34,7 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
 
   let devEventStore: EventStoreDevServer | undefined;
   let embeddedPostgres: EmbeddedPostgres | undefined;
-  let app: INestApplication | undefined;
+  let app: NestExpressApplication | undefined;
   let closing: Promise<void> | undefined;
   // The application holds connections to both stores, so it goes first. A step that fails
   // does not keep the next from running: PGlite must be closed for its data to be flushed.
@@ -82,8 +87,16 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
     );
 
     // abortOnError: false makes a failed start throw here instead of aborting the process.
-    app = await NestFactory.create(AppModule.forRoot(runtime), { bufferLogs: true, abortOnError: false });
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
+      bufferLogs: true,
+      abortOnError: false,
+      bodyParser: false,
+    });
     app.useLogger(app.get(PinoLoggerService));
+    // Ingestion reads its own body first; everything else is JSON, up to a size that fits
+    // a full recordTouchpoints batch over GraphQL.
+    app.use(`/${TOUCHPOINTS_ROUTE}`, ...ingestionBodyReader());
+    app.useBodyParser('json', { limit: GRAPHQL_BODY_LIMIT });
     app.enableShutdownHooks(['SIGINT', 'SIGTERM']);
     await app.listen(config.port);
 

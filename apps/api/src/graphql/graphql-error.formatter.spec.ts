@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { buildSchema, graphql, GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { createGraphqlErrorFormatter } from './graphql-error.formatter';
 
 /** Keeps what the formatter logs, to check what reaches operators. */
@@ -74,6 +74,66 @@ describe('GraphQL error formatter', () => {
       expect(format({ message: 'boom' }, 'boom')).toEqual({
         message: 'Internal server error',
         extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+    });
+  });
+
+  describe('for a refusal that names fields', () => {
+    it('keeps the domain code and the field errors', () => {
+      const format = createGraphqlErrorFormatter(recordingLogger().logger);
+      const fieldErrors = [{ field: 'stageId', message: 'stageId signed is not a stage of pipeline p-1 (revision 1)' }];
+
+      expect(
+        format(
+          { message: fieldErrors[0].message, path: ['changeOpportunityStage'], extensions: { code: 'UNKNOWN_STAGE', fieldErrors } },
+          new GraphQLError(fieldErrors[0].message),
+        ),
+      ).toEqual({ message: fieldErrors[0].message, path: ['changeOpportunityStage'], extensions: { code: 'UNKNOWN_STAGE', fieldErrors } });
+    });
+
+    it('drops field errors that are not a list of field and message', () => {
+      const format = createGraphqlErrorFormatter(recordingLogger().logger);
+
+      expect(
+        format({ message: 'no', extensions: { code: 'BAD_USER_INPUT', fieldErrors: [{ field: 3 }] } }, new GraphQLError('no')),
+      ).toEqual({ message: 'no', extensions: { code: 'BAD_USER_INPUT' } });
+    });
+  });
+
+  describe('for a variable that does not fit its type', () => {
+    const schema = buildSchema(`
+      input MoneyInput { amountMinor: Int!, currency: String! }
+      input ChangeAmountInput { opportunityId: ID!, amount: MoneyInput! }
+      type Query { changeAmount(input: ChangeAmountInput!): Boolean }
+    `);
+
+    /** What graphql-js reports, wrapped the way Apollo hands it to formatError. */
+    async function coercionError(input: unknown): Promise<{ formatted: GraphQLFormattedError; error: GraphQLError }> {
+      const result = await graphql({
+        schema,
+        source: 'query ($input: ChangeAmountInput!) { changeAmount(input: $input) }',
+        variableValues: { input },
+      });
+      const reported = (result.errors ?? [])[0];
+      const error = new GraphQLError(reported.message, {
+        originalError: reported.originalError ?? reported,
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+      return { formatted: { message: error.message, extensions: { code: 'BAD_USER_INPUT' } }, error };
+    }
+
+    it.each([
+      ['a wrong type', { opportunityId: 'o-1', amount: { amountMinor: 'ten', currency: 'EUR' } }, 'amount.amountMinor'],
+      ['an unknown nested field', { opportunityId: 'o-1', amount: { amountMinor: 1, currency: 'EUR', discount: 5 } }, 'amount.discount'],
+      ['a missing field', { opportunityId: 'o-1', amount: { amountMinor: 1 } }, 'amount.currency'],
+      ['an unknown field', { opportunityId: 'o-1', amount: { amountMinor: 1, currency: 'EUR' }, note: 'x' }, 'note'],
+    ])('names the field for %s, relative to the input', async (_case, input, field) => {
+      const { formatted, error } = await coercionError(input);
+      const format = createGraphqlErrorFormatter(recordingLogger().logger);
+
+      expect(format(formatted, error).extensions).toEqual({
+        code: 'BAD_USER_INPUT',
+        fieldErrors: [{ field, message: (error.originalError as Error).message }],
       });
     });
   });

@@ -1,0 +1,36 @@
+import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiCaller, Caller } from '../common/api-caller';
+import { accountIdForDomain } from './account-ids';
+import { AssociateContactWithAccountCommand } from './commands/associate-contact-with-account.handler';
+import { CreateAccountCommand } from './commands/create-account.handler';
+import { AccountReceipt, AssociateContactWithAccountInput, CreateAccountInput } from './graphql/account.types';
+
+@Resolver()
+export class AccountsResolver {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Mutation(() => AccountReceipt, {
+    description: 'Creates a company account. Leads captured with an address at a company domain create theirs on their own',
+  })
+  createAccount(@Args('input') input: CreateAccountInput, @Caller() caller: ApiCaller): Promise<AccountReceipt> {
+    const { accountId, name, domain, firmographics } = input;
+    return this.commandBus.execute(
+      new CreateAccountCommand(
+        { accountId: accountId ?? accountIdForDomain(domain), name, domain, firmographics: firmographics ?? undefined },
+        caller.commandContext(input.occurredAt),
+      ),
+    );
+  }
+
+  @Mutation(() => AccountReceipt, { description: 'Associates an existing contact with an account by hand' })
+  associateContactWithAccount(
+    @Args('input') input: AssociateContactWithAccountInput,
+    @Caller() caller: ApiCaller,
+  ): Promise<AccountReceipt> {
+    const { accountId, contactId } = input;
+    return this.commandBus.execute(
+      new AssociateContactWithAccountCommand({ accountId, contactId }, caller.commandContext(input.occurredAt)),
+    );
+  }
+}
