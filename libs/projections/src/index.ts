@@ -1,0 +1,41 @@
+export type { Batch, BatchLimits } from './runner/batch-queue';
+export type { CaughtUpOutcome, FailureReport, OpenFailure, Operator, VersionKey, VersionRecord } from './runner/bookkeeping';
+export { ProjectionBookkeeping } from './runner/bookkeeping';
+export {
+  ProjectionError,
+  ProjectionNotFoundError,
+  ProjectionNotReadyError,
+  ProjectionNotStalledError,
+  ProjectionSkipMismatchError,
+  ProjectionTimeoutError,
+  type ProjectionErrorCode,
+} from './runner/errors';
+export { estimateLagEvents, lagSeconds, projectionState, type CheckpointStatus, type LagEstimate, type ProjectionState } from './runner/lag';
+export { InProcessLeases, leaseKey, PostgresAdvisoryLeases, type Lease, type LeaseProvider } from './runner/leases';
+export {
+  projectionSchema,
+  schemaNameOf,
+  validateProjection,
+  type Projection,
+  type ProjectionFilter,
+  type ProjectionSchema,
+  type ProjectionTransaction,
+} from './runner/projection';
+export {
+  DEFAULT_RUNNER_SETTINGS,
+  ProjectionRunner,
+  runnerSettings,
+  type RunnerDependencies,
+  type RunnerSettings,
+  type RunnerState,
+} from './runner/projection-runner';
+export { ProjectionRunners } from './runner/projection-runners';
+export { Projections, type ProjectionsDependencies, type ProjectionsOptions } from './runner/projections';
+export { ProjectionsAdmin } from './runner/projections-admin';
+export { ProjectionsStatus, type ProjectionStatus, type StatusSettings } from './runner/projections-status';
+export { PROJECTIONS_OPTIONS, ProjectionsLifecycle, ProjectionsModule } from './runner/projections.module';
+export { ReadYourWrites, type ReadYourWritesSettings } from './runner/read-your-writes';
+export { typeOrmReadStore, type ReadStoreSql, type Sql, type SqlResult } from './runner/read-store-sql';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './runner/retry';
+export { ServingVersions, type ServingVersion } from './runner/serving-versions';
+export { ProjectionSignals, type Committed } from './runner/signals';

@@ -1,0 +1,436 @@
+import { Logger } from '@nestjs/common';
+import { comparePositions, type AllSubscription, type EventStore, type Position, type RecordedEnvelope } from '@revops/event-store';
+import { BatchQueue, type Batch } from './batch-queue';
+import { ProjectionBookkeeping, type FailureReport, type VersionKey, type VersionRecord } from './bookkeeping';
+import { CheckpointMovedError } from './errors';
+import { abortableSleep, type Lease, type LeaseProvider } from './leases';
+import { formatPosition } from './positions';
+import { projectionSchema, validateProjection, type Projection, type ProjectionSchema } from './projection';
+import { RateMeter } from './rate-meter';
+import type { ReadStoreSql } from './read-store-sql';
+import {
+  applyIsolating,
+  attempt,
+  DEFAULT_RETRY_POLICY,
+  isTransientDatabaseError,
+  type BatchOutcome,
+  type RetryHooks,
+  type RetryPolicy,
+} from './retry';
+import type { ProjectionSignals } from './signals';
+
+export interface RunnerSettings {
+  /** Events per transaction at most. */
+  maxBatchSize: number;
+  /** How long the first event of a batch waits for more before the batch is applied. */
+  maxBatchWaitMs: number;
+  /** Events read ahead of the batch being applied; the subscription waits beyond it. */
+  queueCapacity: number;
+  /** For batches that fail: attempts, then the event-by-event isolation, then a stall. */
+  retry: RetryPolicy;
+  /** How often an idle or stalled runner re-reads its row (operators may act from another process). */
+  pollIntervalMs: number;
+  /** How often a runner waiting for its lease tries again. */
+  leaseRetryMs: number;
+  /** Least time between two writes that only move the checkpoint over events the filter dropped. */
+  checkpointWriteIntervalMs: number;
+  /** How long a retired version's tables stay after the switch, for reads that resolved it just before. */
+  retiredTablesGraceMs: number;
+  /** Window of the events/s figure. */
+  rateWindowMs: number;
+  /** Reconnection backoff of the subscription when the event store goes away. */
+  reconnect: { initialDelayMs: number; maxDelayMs: number };
+}
+
+export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
+  maxBatchSize: 1_000,
+  maxBatchWaitMs: 50,
+  queueCapacity: 2_000,
+  retry: DEFAULT_RETRY_POLICY,
+  pollIntervalMs: 2_000,
+  leaseRetryMs: 2_000,
+  checkpointWriteIntervalMs: 1_000,
+  retiredTablesGraceMs: 5 * 60_000,
+  rateWindowMs: 10_000,
+  reconnect: { initialDelayMs: 100, maxDelayMs: 5_000 },
+};
+
+export function runnerSettings(overrides: Partial<RunnerSettings> = {}): RunnerSettings {
+  const settings = { ...DEFAULT_RUNNER_SETTINGS, ...overrides };
+  return { ...settings, queueCapacity: Math.max(settings.queueCapacity, settings.maxBatchSize) };
+}
+
+/**
+ * - waiting_for_lease: another runner holds this version;
+ * - catching_up: reading history after (re)subscribing;
+ * - live: reached the end of `$all` and follows it;
+ * - stalled: stopped on an event it could not apply, waiting for an operator;
+ * - retired: a newer version took over; this runner has ended.
+ */
+export type RunnerState = 'starting' | 'waiting_for_lease' | 'catching_up' | 'live' | 'stalled' | 'retired' | 'stopped';
+
+export interface RunnerDependencies {
+  readonly store: EventStore;
+  readonly sql: ReadStoreSql;
+  readonly leases: LeaseProvider;
+  readonly signals: ProjectionSignals;
+}
+
+type FollowEnd = 'ended' | 'stalled' | 'moved';
+
+/**
+ * Runs one projection version: holds its lease, follows `$all` from its checkpoint and
+ * applies batches, each with its checkpoint in one transaction. See the README for the
+ * guarantees.
+ */
+export class ProjectionRunner {
+  readonly key: VersionKey;
+  private readonly schema: ProjectionSchema;
+  private readonly bookkeeping: ProjectionBookkeeping;
+  private readonly logger: Logger;
+  private readonly abort = new AbortController();
+  private currentState: RunnerState = 'starting';
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private checkpointPosition: Position | null = null;
+  private lastCheckpointWrite = 0;
+  private reconnectCount = 0;
+  private rate: RateMeter;
+  private active: { queue: BatchQueue; subscription: AllSubscription } | undefined;
+  private doorbell: (() => void) | undefined;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    readonly projection: Projection,
+    private readonly deps: RunnerDependencies,
+    private readonly settings: RunnerSettings = DEFAULT_RUNNER_SETTINGS,
+  ) {
+    validateProjection(projection);
+    this.key = { name: projection.name, version: projection.version };
+    this.schema = projectionSchema(projection.name, projection.version);
+    this.bookkeeping = new ProjectionBookkeeping(deps.sql);
+    this.logger = new Logger(`Projection ${projection.name} v${projection.version}`);
+    this.rate = new RateMeter(settings.rateWindowMs);
+    this.unsubscribe = deps.signals.onChanged((key) => {
+      if (key.name === this.key.name && key.version === this.key.version) this.doorbell?.();
+    });
+  }
+
+  get state(): RunnerState {
+    return this.currentState;
+  }
+
+  /** The last position this runner committed (null before it has read its row, or from the start). */
+  get checkpoint(): Position | null {
+    return this.checkpointPosition;
+  }
+
+  /** Times the subscription lost the event store and reconnected, over this runner's life. */
+  get reconnects(): number {
+    return this.reconnectCount;
+  }
+
+  /** Starts in the background; the runner keeps going (re-leasing, reconnecting) until stop(). */
+  start(): void {
+    if (this.running || this.stopping) return;
+    this.running = this.main().finally(() => {
+      if (this.currentState !== 'retired') this.currentState = 'stopped';
+    });
+  }
+
+  /**
+   * Lets the batch in flight commit, drops what was read ahead (it is read again next time),
+   * ends the subscription and releases the lease.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.abort.abort();
+    this.doorbell?.();
+    this.active?.queue.close();
+    void this.active?.subscription.stop();
+    await this.running;
+    this.unsubscribe();
+    if (this.currentState !== 'retired') this.currentState = 'stopped';
+  }
+
+  private async main(): Promise<void> {
+    while (!this.stopping) {
+      this.currentState = 'waiting_for_lease';
+      const lease = await this.deps.leases.acquire(this.key.name, this.key.version, this.settings.leaseRetryMs, this.abort.signal);
+      if (!lease) return;
+      let retired = false;
+      try {
+        retired = (await this.runLeased(lease)) === 'retired';
+      } catch (error) {
+        if (!this.stopping) {
+          this.logger.error(`stopped on an unexpected error, starting over: ${describeError(error)}`);
+          await abortableSleep(this.settings.pollIntervalMs, this.abort.signal);
+        }
+      } finally {
+        await lease.release();
+      }
+      if (lease.isLost && !this.stopping) this.logger.warn('lost its lease; waiting to take it again');
+      if (retired) {
+        this.currentState = 'retired';
+        this.logger.log('retired: a newer version serves reads now');
+        return;
+      }
+    }
+  }
+
+  private async runLeased(lease: Lease): Promise<'ended' | 'retired'> {
+    let record = await this.withTransientRetry(() => this.bookkeeping.register(this.projection), lease);
+    for (;;) {
+      if (record === undefined || this.stopping || lease.isLost) return 'ended';
+      this.checkpointPosition = record.checkpoint;
+      if (record.status === 'retired') return 'retired';
+      if (record.status === 'failed') {
+        this.currentState = 'stalled';
+        record = await this.waitWhileStalled(lease);
+        continue;
+      }
+      const end = await this.follow(record, lease);
+      if (end === 'ended') return 'ended';
+      record = await this.withTransientRetry(() => this.read(), lease);
+    }
+  }
+
+  private async read(): Promise<VersionRecord> {
+    const record = await this.bookkeeping.read(this.key);
+    if (!record) throw new Error(`Projection ${this.key.name} version ${this.key.version} has no checkpoint row any more`);
+    return record;
+  }
+
+  private async waitWhileStalled(lease: Lease): Promise<VersionRecord | undefined> {
+    for (;;) {
+      await this.pause(this.settings.pollIntervalMs);
+      if (this.stopping || lease.isLost) return undefined;
+      const record = await this.withTransientRetry(() => this.read(), lease);
+      if (record === undefined || record.status !== 'failed') return record;
+    }
+  }
+
+  /** Subscribes from the checkpoint and applies batches until stopped, stalled or fenced off. */
+  private async follow(record: VersionRecord, lease: Lease): Promise<FollowEnd> {
+    this.currentState = 'catching_up';
+    this.logger.log(`following $all from ${formatPosition(record.checkpoint)} (${record.status})`);
+    const queue = new BatchQueue({
+      maxBatchSize: this.settings.maxBatchSize,
+      maxBatchWaitMs: this.settings.maxBatchWaitMs,
+      capacity: this.settings.queueCapacity,
+    });
+    const subscription = this.deps.store.subscribeToAll({
+      from: record.checkpoint ?? 'start',
+      filter: this.projection.consumes,
+      handle: async (event) => {
+        await queue.push(event);
+      },
+      onCheckpoint: (position) => queue.checkpoint(position),
+      onCaughtUp: () => queue.caughtUp(),
+      onReconnecting: ({ attempt: tries, delayMs, error }) => {
+        this.reconnectCount++;
+        this.logger.warn(`event store unavailable (${error.message}); reconnect ${tries} in ${delayMs} ms`);
+      },
+      reconnect: this.settings.reconnect,
+    });
+    subscription.closed.then(
+      () => queue.close(),
+      (error: unknown) => queue.close(error instanceof Error ? error : new Error(String(error))),
+    );
+    this.active = { queue, subscription };
+    try {
+      return await this.consume(queue, lease);
+    } catch (error) {
+      if (error instanceof CheckpointMovedError) {
+        this.logger.warn(error.message);
+        return 'moved';
+      }
+      throw error;
+    } finally {
+      this.active = undefined;
+      queue.close();
+      queue.discard();
+      await subscription.stop();
+    }
+  }
+
+  private async consume(queue: BatchQueue, lease: Lease): Promise<FollowEnd> {
+    let lastLook = Date.now();
+    for (;;) {
+      if (this.stopping || lease.isLost) return 'ended';
+      const taken = await queue.take(this.settings.pollIntervalMs);
+      if (this.stopping || lease.isLost) return 'ended';
+      if (taken.kind === 'closed') {
+        if (taken.error === undefined) return 'ended';
+        await this.stall(lease, {
+          position: null,
+          eventId: null,
+          streamName: null,
+          eventType: null,
+          error: `The subscription to $all failed after ${formatPosition(this.checkpointPosition)}: ${describeError(taken.error)}`,
+          attempts: 1,
+        });
+        return 'stalled';
+      }
+      if (taken.kind === 'batch') {
+        const outcome = await this.applyBatch(taken.batch, lease);
+        if (outcome.kind === 'stopped') return 'ended';
+        if (outcome.kind === 'failed') {
+          const { failed, error, attempts } = outcome;
+          await this.stall(lease, {
+            position: failed.position,
+            eventId: failed.eventId,
+            streamName: failed.streamName,
+            eventType: failed.type,
+            error: describeError(error),
+            attempts,
+          });
+          return 'stalled';
+        }
+        if (taken.batch.caughtUp) await this.caughtUp(lease);
+      }
+      // Operators and other versions act through the read store too; a busy runner looks as
+      // often as an idle one.
+      if (Date.now() - lastLook >= this.settings.pollIntervalMs) {
+        lastLook = Date.now();
+        if (await this.somethingChanged(lease)) return 'moved';
+      }
+    }
+  }
+
+  private async applyBatch(batch: Batch, lease: Lease): Promise<BatchOutcome> {
+    const { events, checkpoint, caughtUp } = batch;
+    if (checkpoint === null || !this.isAhead(checkpoint)) return { kind: 'committed' };
+    if (events.length === 0) {
+      // Checkpoints over filtered-out events only save re-reading them after a restart (and
+      // let read-your-writes see past them), so they are written at a modest pace.
+      const due = caughtUp || Date.now() - this.lastCheckpointWrite >= this.settings.checkpointWriteIntervalMs;
+      if (!due) return { kind: 'committed' };
+    }
+    return applyIsolating(events, checkpoint, (part, to) => this.commit(part, to), this.settings.retry, this.retryHooks(lease));
+  }
+
+  private async commit(events: readonly RecordedEnvelope[], checkpoint: Position): Promise<void> {
+    const expected = this.checkpointPosition;
+    await this.deps.sql.transaction(async (tx) => {
+      if (events.length > 0) {
+        await this.projection.apply(events, { schema: this.schema, query: (sql, parameters) => tx.query(sql, parameters) });
+      }
+      await this.bookkeeping.commit(tx, this.key, {
+        expected,
+        checkpoint,
+        events: events.length,
+        lastRecordedAt: events.length > 0 ? events[events.length - 1].recordedAt : null,
+        eventsPerSecond: this.rate.perSecond(events.length),
+      });
+    });
+    this.checkpointPosition = checkpoint;
+    this.lastCheckpointWrite = Date.now();
+    this.rate.record(events.length);
+    this.deps.signals.committed({ ...this.key, checkpoint, events: events.length });
+  }
+
+  private async caughtUp(lease: Lease): Promise<void> {
+    const outcome = await this.withTransientRetry(() => this.bookkeeping.caughtUp(this.key), lease);
+    if (outcome === undefined) return;
+    if (outcome.status !== 'live') {
+      throw new CheckpointMovedError(`Projection ${this.key.name} version ${this.key.version} is ${outcome.status} now`);
+    }
+    if (this.currentState !== 'live') this.logger.log(`caught up at ${formatPosition(this.checkpointPosition)}`);
+    this.currentState = 'live';
+    this.deps.signals.changed(this.key);
+    for (const version of outcome.retired) {
+      this.logger.log(`took over from version ${version}`);
+      this.deps.signals.changed({ name: this.key.name, version });
+    }
+    if (outcome.servingVersion === this.key.version) await this.dropRetiredTables(lease);
+  }
+
+  /** Whether the row says what this runner did not do itself. The serving version also drops retired tables here. */
+  private async somethingChanged(lease: Lease): Promise<boolean> {
+    const record = await this.withTransientRetry(() => this.read(), lease);
+    if (record === undefined) return false;
+    const moved = record.status === 'failed' || record.status === 'retired' || !samePosition(record.checkpoint, this.checkpointPosition);
+    if (!moved && record.serving) await this.dropRetiredTables(lease);
+    return moved;
+  }
+
+  private async dropRetiredTables(lease: Lease): Promise<void> {
+    const { name } = this.key;
+    const due = await this.withTransientRetry(() => this.bookkeeping.dueForDrop(name, this.settings.retiredTablesGraceMs), lease);
+    for (const version of due ?? []) {
+      await this.withTransientRetry(() => this.bookkeeping.dropTables(version), lease);
+      this.logger.log(`dropped the tables of retired version ${version.version}`);
+    }
+  }
+
+  private async stall(lease: Lease, failure: FailureReport): Promise<void> {
+    const where = failure.position ? formatPosition(failure.position) : `the event after ${formatPosition(this.checkpointPosition)}`;
+    const what = failure.eventType ? ` (${failure.eventType} in ${failure.streamName})` : '';
+    this.logger.error(`stalled at ${where}${what}: ${failure.error}`);
+    await this.withTransientRetry(() => this.bookkeeping.stall(this.key, this.checkpointPosition, failure), lease);
+    this.currentState = 'stalled';
+    this.deps.signals.changed(this.key);
+  }
+
+  private isAhead(position: Position): boolean {
+    return this.checkpointPosition === null || comparePositions(position, this.checkpointPosition) > 0;
+  }
+
+  private retryHooks(lease: Lease): RetryHooks {
+    return {
+      isTransient: isTransientDatabaseError,
+      isFatal: (error) => error instanceof CheckpointMovedError,
+      shouldStop: () => this.stopping || lease.isLost,
+      sleep: (ms) => abortableSleep(ms, this.abort.signal),
+      onRetry: ({ attempt: tries, delayMs, error, transient }) =>
+        this.logger.warn(
+          `${transient ? 'read store unavailable' : 'batch failed'} (attempt ${tries}), retrying in ${delayMs} ms: ${describeError(error)}`,
+        ),
+    };
+  }
+
+  /** Bookkeeping outside batches: retried while PostgreSQL is away, anything else propagates. */
+  private async withTransientRetry<T>(work: () => Promise<T>, lease: Lease): Promise<T | undefined> {
+    let result: T | undefined;
+    const outcome = await attempt(
+      async () => {
+        result = await work();
+      },
+      { ...this.settings.retry, maxAttempts: 1 },
+      this.retryHooks(lease),
+    );
+    if (outcome.ok === false) throw outcome.error;
+    return outcome.ok === true ? result : undefined;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.abort.signal.removeEventListener('abort', done);
+        if (this.doorbell === done) this.doorbell = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.abort.signal.addEventListener('abort', done, { once: true });
+      this.doorbell = done;
+    });
+  }
+}
+
+function samePosition(a: Position | null, b: Position | null): boolean {
+  return a === null || b === null ? a === b : comparePositions(a, b) === 0;
+}
+
+/**
+ * The error as stored with a stall and logged: SQLSTATE and message. PostgreSQL's `detail`
+ * is left out on purpose: it quotes the failing row, which may hold personal data; the
+ * event id and position are what an operator needs to look the event up.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const driver = (error as { driverError?: { code?: unknown } }).driverError;
+  const code = driver?.code ?? (error as { code?: unknown }).code;
+  return `${typeof code === 'string' ? `[${code}] ` : ''}${error.message}`;
+}

@@ -1,0 +1,96 @@
+import type { RecordedEnvelope, SubscriptionFilter } from '@revops/event-store';
+
+/**
+ * Which events a projection receives. The event store applies the most selective condition
+ * (stream-name prefixes, else the stream regex, else event-type prefixes); the runner checks
+ * the rest. System events never arrive.
+ */
+export type ProjectionFilter = SubscriptionFilter;
+
+/**
+ * The Postgres schema that holds one projection version's tables, `rm_<name>_v<version>`.
+ * Every version gets its own schema, so a rebuild fills fresh tables while readers still
+ * query the previous version's, and retiring a version is one `DROP SCHEMA … CASCADE`.
+ */
+export interface ProjectionSchema {
+  /** Unquoted schema name; a plain lower-case identifier. */
+  readonly name: string;
+  /** The quoted, schema-qualified name of one of the version's tables: `"rm_pipeline_v2"."stages"`. */
+  table(table: string): string;
+}
+
+/** The transaction a batch is applied in; the runner adds the checkpoint and commits. */
+export interface ProjectionTransaction {
+  readonly schema: ProjectionSchema;
+  /** Runs one statement with `$1…` parameters and returns its rows. */
+  query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
+}
+
+/**
+ * A read model fed from `$all`. Keep the event → row-change logic pure in
+ * `<name>.projection.ts` and the SQL in `<name>.writer.ts`; this object ties them together.
+ */
+export interface Projection {
+  /** Lower-case identifier (`[a-z][a-z0-9_]*`); with the version it names the schema. */
+  readonly name: string;
+  /**
+   * A positive integer. Bump it whenever the tables or the meaning of their rows change: the
+   * new version is rebuilt from the start of `$all` beside the serving one, and takes over
+   * when it has caught up.
+   */
+  readonly version: number;
+  readonly consumes: ProjectionFilter;
+  /**
+   * DDL for this version's tables, each statement on its own, qualified through `schema`.
+   * Runs once, in the transaction that registers the version; the schema exists already.
+   */
+  createTables(schema: ProjectionSchema): readonly string[];
+  /**
+   * Applies a batch of events, in `$all` order, with set-based SQL (multi-row upserts). It may
+   * be called again with the same events after a rollback, never after a commit.
+   */
+  apply(batch: readonly RecordedEnvelope[], tx: ProjectionTransaction): Promise<void>;
+}
+
+const NAME = /^[a-z][a-z0-9_]*$/;
+// Postgres truncates identifiers beyond 63 bytes; "rm_" + name + "_v" + 10 digits must fit.
+const MAX_NAME_LENGTH = 48;
+const MAX_VERSION = 2 ** 31 - 1;
+
+export function validateProjection(projection: Projection): void {
+  const { name, version } = projection;
+  if (!NAME.test(name) || name.length > MAX_NAME_LENGTH) {
+    throw new RangeError(
+      `Projection name "${name}" must match ${NAME.source} and have at most ${MAX_NAME_LENGTH} characters`,
+    );
+  }
+  if (!Number.isInteger(version) || version < 1 || version > MAX_VERSION) {
+    throw new RangeError(`Projection ${name} has version ${version}; versions are integers from 1 to ${MAX_VERSION}`);
+  }
+}
+
+/** Refuses a list that names the same projection version twice. */
+export function validateProjections(projections: readonly Projection[]): void {
+  const seen = new Set<string>();
+  for (const projection of projections) {
+    validateProjection(projection);
+    const key = `${projection.name}@${projection.version}`;
+    if (seen.has(key)) throw new RangeError(`Projection ${projection.name} version ${projection.version} is registered twice`);
+    seen.add(key);
+  }
+}
+
+export function projectionSchema(name: string, version: number): ProjectionSchema {
+  const schemaName = schemaNameOf(name, version);
+  return {
+    name: schemaName,
+    table: (table) => {
+      if (!NAME.test(table)) throw new RangeError(`Table name "${table}" must match ${NAME.source}`);
+      return `"${schemaName}"."${table}"`;
+    },
+  };
+}
+
+export function schemaNameOf(name: string, version: number): string {
+  return `rm_${name}_v${version}`;
+}
