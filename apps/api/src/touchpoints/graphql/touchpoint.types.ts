@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { touchpointKinds, type TouchpointKind } from '@revops/domain';
+import { CommitPosition } from '../../common/graphql/write-receipt.types';
 
 // Input types say what GraphQL can check before the mutation runs (names and scalar
 // types); values (formats, lengths, which details a kind takes) are checked per item by
@@ -117,4 +118,9 @@ export class RejectedTouchpoint {
 export class RecordTouchpointsResult {
   @Field(() => [ID], { description: 'Ids of the touchpoints stored (or stored before), in order, each once' }) accepted!: string[];
   @Field(() => [RejectedTouchpoint]) rejected!: RejectedTouchpoint[];
+  @Field(() => CommitPosition, {
+    nullable: true,
+    description: 'The highest log position among the accepted touchpoints, to wait on read models with; null when none was accepted',
+  })
+  position!: CommitPosition | null;
 }

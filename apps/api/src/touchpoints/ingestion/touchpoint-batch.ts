@@ -18,6 +18,11 @@ export interface TouchpointBatchResult {
   accepted: string[];
   /** Ordered by index. */
   rejected: RejectedTouchpoint[];
+  /**
+   * The highest log position among the accepted touchpoints (decimal strings, as 64-bit
+   * positions do not fit JSON numbers), to wait on read models with; null when none.
+   */
+  position: { commit: string; prepare: string } | null;
 }
 
 /** One position of a batch: a value still to be validated, or one refused while parsing. */

@@ -14,6 +14,7 @@ class InMemoryJournal implements TouchpointAppender {
   readonly streams = new Map<string, NewEvent[]>();
   readonly appends: { streamName: string; count: number }[] = [];
   readonly down = new Set<string>();
+  private readonly positions = new Map<string, bigint>();
 
   async append(streamName: string, events: readonly NewEvent[]): Promise<AppendResult> {
     if (this.down.has(streamName)) throw new EventStoreUnavailableError('connection refused');
@@ -25,8 +26,14 @@ class InMemoryJournal implements TouchpointAppender {
       stream.push(...events);
       this.streams.set(streamName, stream);
       this.appends.push({ streamName, count: events.length });
+      for (const event of events) this.positions.set(event.eventId as string, BigInt(this.positions.size + 1) * 100n);
     }
-    return { nextExpectedRevision: BigInt(stream.length - 1), position: { commit: 1n, prepare: 1n } };
+    const at = this.positionOf(events[events.length - 1].eventId as string);
+    return { nextExpectedRevision: BigInt(stream.length - 1), position: { commit: at, prepare: at } };
+  }
+
+  positionOf(eventId: string): bigint {
+    return this.positions.get(eventId) ?? 0n;
   }
 
   eventIdsOf(streamName: string): string[] {
@@ -65,7 +72,7 @@ describe('Touchpoint ingestion', () => {
   it("appends each person's touches to their journey in batch order", async () => {
     const result = await ingestion.ingest(batch(visit(1, 'a'), visit(2, 'b'), visit(3, 'a')), context);
 
-    expect(result).toEqual({ accepted: [id(1), id(2), id(3)], rejected: [] });
+    expect(result).toMatchObject({ accepted: [id(1), id(2), id(3)], rejected: [] });
     expect(journal.eventIdsOf('journey-anon-a')).toEqual([id(1), id(3)]);
     expect(journal.eventIdsOf('journey-anon-b')).toEqual([id(2)]);
   });
@@ -80,7 +87,7 @@ describe('Touchpoint ingestion', () => {
 
     const result = await ingestion.ingest(entries, context);
 
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       accepted: [id(1), id(3)],
       rejected: [
         { index: 1, errors: [{ field: null, code: 'MALFORMED_JSON', message: 'Line 2 is not valid JSON' }] },
@@ -112,7 +119,7 @@ describe('Touchpoint ingestion', () => {
   it('stores a touch sent twice in one batch once, and accepts both positions', async () => {
     const result = await ingestion.ingest(batch(visit(1, 'a'), visit(2, 'a'), visit(1, 'a', { details: { pageUrl: 'https://acme.example/other' } })), context);
 
-    expect(result).toEqual({ accepted: [id(1), id(2)], rejected: [] });
+    expect(result).toMatchObject({ accepted: [id(1), id(2)], rejected: [] });
     expect(journal.eventIdsOf('journey-anon-a')).toEqual([id(1), id(2)]);
   });
 
@@ -122,7 +129,7 @@ describe('Touchpoint ingestion', () => {
 
     const again = await ingestion.ingest(touches, context);
 
-    expect(again).toEqual({ accepted: [id(1), id(2)], rejected: [] });
+    expect(again).toMatchObject({ accepted: [id(1), id(2)], rejected: [] });
     expect(journal.eventIdsOf('journey-anon-a')).toEqual([id(1)]);
     expect(journal.eventIdsOf('journey-anon-b')).toEqual([id(2)]);
   });
@@ -132,7 +139,7 @@ describe('Touchpoint ingestion', () => {
 
     const result = await ingestion.ingest(batch(visit(2, 'a'), visit(3, 'a')), context);
 
-    expect(result).toEqual({ accepted: [id(2), id(3)], rejected: [] });
+    expect(result).toMatchObject({ accepted: [id(2), id(3)], rejected: [] });
     expect(journal.eventIdsOf('journey-anon-a')).toEqual([id(1), id(2), id(3)]);
   });
 
@@ -142,7 +149,7 @@ describe('Touchpoint ingestion', () => {
     const result = await ingestion.ingest(batch(visit(1, 'a'), visit(2, 'b'), visit(3, 'b'), visit(2, 'b')), context);
 
     const storeError = { field: null, code: 'STORE_UNAVAILABLE', message: expect.stringContaining('sending it again is safe') };
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       accepted: [id(1)],
       rejected: [1, 2, 3].map((index) => ({ index, errors: [storeError] })),
     });
@@ -160,12 +167,25 @@ describe('Touchpoint ingestion', () => {
     expect(result.accepted).toEqual([id(2)]);
   });
 
+  it('answers the highest position of what it accepted, stored now or before', async () => {
+    await ingestion.ingest(batch(visit(5, 'b')), context);
+    const stored = await ingestion.ingest(batch(visit(1, 'a'), visit(2, 'b'), visit(3, 'a', { occurredAt: 'yesterday' })), context);
+    const again = await ingestion.ingest(batch(visit(5, 'b')), context);
+    const none = await ingestion.ingest(batch(visit(3, 'a', { occurredAt: 'yesterday' })), context);
+
+    const highest = String(journal.positionOf(id(2)));
+    expect(stored.position).toEqual({ commit: highest, prepare: highest });
+    const earlier = String(journal.positionOf(id(5)));
+    expect(again.position).toEqual({ commit: earlier, prepare: earlier });
+    expect(none.position).toBeNull();
+  });
+
   it('stores each touch once when a batch puts new touches ahead of ones stored before', async () => {
     await ingestion.ingest(batch(visit(2, 'a'), visit(3, 'a')), context);
 
     const result = await ingestion.ingest(batch(visit(1, 'a'), visit(2, 'a'), visit(3, 'a'), visit(4, 'a')), context);
 
-    expect(result).toEqual({ accepted: [id(1), id(2), id(3), id(4)], rejected: [] });
+    expect(result).toMatchObject({ accepted: [id(1), id(2), id(3), id(4)], rejected: [] });
     expect(journal.eventIdsOf('journey-anon-a')).toEqual([id(2), id(3), id(1), id(4)]);
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { TouchpointRecorded } from '@revops/domain';
-import { EventStore, EventStoreUnavailableError, type NewEvent } from '@revops/event-store';
+import { comparePositions, EventStore, type Position, EventStoreUnavailableError, type NewEvent } from '@revops/event-store';
 import { validateTouchpoint } from '../dto/validate-touchpoint';
 import { forEachConcurrently } from './concurrently';
 import type { IngestionContext } from './ingestion-context';
@@ -17,6 +17,8 @@ interface PendingTouch {
   event: TouchpointEvent;
   indexes: number[];
   failure?: TouchpointFieldError;
+  /** Where the store holds it: where this append put it, or where an earlier one did. */
+  position?: Position;
 }
 
 // Validating 1,000 touches takes tens of milliseconds of CPU. Done in one go it would hold
@@ -72,12 +74,18 @@ export class TouchpointIngestion {
     );
 
     const accepted: string[] = [];
-    for (const [id, { failure, indexes }] of touches) {
-      if (failure) rejected.push(...indexes.map((index) => ({ index, errors: [failure] })));
-      else accepted.push(id);
+    let highest: Position | undefined;
+    for (const [id, { failure, indexes, position }] of touches) {
+      if (failure) {
+        rejected.push(...indexes.map((index) => ({ index, errors: [failure] })));
+        continue;
+      }
+      accepted.push(id);
+      if (position && (!highest || comparePositions(position, highest) > 0)) highest = position;
     }
     rejected.sort((a, b) => a.index - b.index);
-    return { accepted, rejected };
+    const position = highest ? { commit: String(highest.commit), prepare: String(highest.prepare) } : null;
+    return { accepted, rejected, position };
   }
 
   private check(
@@ -120,7 +128,7 @@ export class TouchpointIngestion {
   private async appendInOrder(streamName: string, touches: PendingTouch[]): Promise<void> {
     for (const touch of touches) {
       try {
-        await this.store.append(streamName, [touch.event], { expectedRevision: 'any' });
+        ({ position: touch.position } = await this.store.append(streamName, [touch.event], { expectedRevision: 'any' }));
       } catch (error) {
         this.logger.error({ err: error, streamName, touchpointId: touch.event.eventId }, 'touchpoint append failed');
         touch.failure = storeFailure(error);
