@@ -69,7 +69,7 @@ describe('api with nothing installed', () => {
     await queryReadStore(
       api,
       `INSERT INTO projection_checkpoints (projection_name, projection_version, commit_position, prepare_position, status)
-       VALUES ('pipeline', 1, 512, 500, 'live')`,
+       VALUES ('restart_probe', 1, 512, 500, 'live')`,
     );
     await withEventStore(api, (eventStore) =>
       eventStore.append(
@@ -97,8 +97,11 @@ describe('api with nothing installed', () => {
     expect((await request(api.url).get('/health')).body).toMatchObject({ status: 'ok' });
     expect(await queryReadStore(api, 'SELECT name FROM schema_migrations')).toEqual(appliedMigrationNames);
     expect(
-      await queryReadStore(api, 'SELECT projection_name, commit_position, prepare_position, status FROM projection_checkpoints'),
-    ).toEqual([{ projection_name: 'pipeline', commit_position: '512', prepare_position: '500', status: 'live' }]);
+      await queryReadStore(
+        api,
+        "SELECT projection_name, commit_position, prepare_position, status FROM projection_checkpoints WHERE projection_name = 'restart_probe'",
+      ),
+    ).toEqual([{ projection_name: 'restart_probe', commit_position: '512', prepare_position: '500', status: 'live' }]);
     const events = await withEventStore(api, async (eventStore) => {
       const read = [];
       for await (const event of eventStore.readStream(streamName)) read.push({ type: event.type, data: event.data });

@@ -3,6 +3,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { LoggerModule } from 'nestjs-pino';
 import { EventStoreModule } from '@revops/event-store';
+import { allProjections, ProjectionsModule } from '@revops/projections';
 import { ReadStoreModule } from '@revops/read-models';
 import { ApiRuntime } from './api-runtime';
 import { graphqlOptions } from './graphql/graphql.options';
@@ -18,6 +19,7 @@ import { CampaignsModule } from './campaigns/campaigns.module';
 @Module({})
 export class AppModule {
   static forRoot(runtime: ApiRuntime): DynamicModule {
+    const readStore = { url: runtime.readStore.url, embedded: runtime.readStore.mode === 'embedded' };
     return {
       module: AppModule,
       global: true,
@@ -30,7 +32,10 @@ export class AppModule {
           },
         }),
         EventStoreModule.forRoot({ connectionString: runtime.eventStore.connectionString, isGlobal: true }),
-        ReadStoreModule.forRoot({ url: runtime.readStore.url, embedded: runtime.readStore.mode === 'embedded' }),
+        ReadStoreModule.forRoot(readStore),
+        // Always present, so queries can resolve serving versions and wait for their writes;
+        // the runners themselves only where the runtime says this process projects.
+        ProjectionsModule.forRoot({ projections: allProjections, readStore, run: runtime.runsProjections }),
         GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(runtime.config)),
         OpsModule,
         TouchpointsModule,

@@ -19,6 +19,8 @@ export interface RunningApi {
   /** http://127.0.0.1:<port> */
   readonly url: string;
   readonly runtime: ApiRuntime;
+  /** The Nest application, for tests and tools that reach its services (ReadYourWrites, ProjectionsStatus). */
+  readonly app: NestExpressApplication;
   /** Stops the Nest application, then embedded PostgreSQL, then the dev event store. Idempotent. */
   close(): Promise<void>;
 }
@@ -103,7 +105,7 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
     const { port } = app.getHttpServer().address() as AddressInfo;
     const url = `http://127.0.0.1:${port}`;
     logger.info({ url, graphql: `${url}/graphql`, health: `${url}/health` }, 'api listening');
-    return { url, runtime, close };
+    return { url, runtime, app, close };
   } catch (error) {
     await close().catch((closeError: unknown) => logger.error({ err: closeError }, 'cleanup after a failed start failed'));
     throw error;

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLoggerService } from 'nestjs-pino';
 import type { Logger } from 'pino';
@@ -8,6 +9,8 @@ import { ProjectorModule } from './projector.module';
 export interface RunningProjector {
   readonly url: string;
   readonly logger: Logger;
+  /** The Nest application, for tests and tools that reach its services (ProjectionsStatus, ProjectionsAdmin). */
+  readonly app: INestApplication;
   close(): Promise<void>;
 }
 
@@ -35,5 +38,5 @@ export async function startProjector(env: NodeJS.ProcessEnv): Promise<RunningPro
   logger.info({ url, health: `${url}/health` }, 'projector listening');
 
   let closing: Promise<void> | undefined;
-  return { url, logger, close: () => (closing ??= app.close()) };
+  return { url, logger, app, close: () => (closing ??= app.close()) };
 }

@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { EventStoreModule } from '@revops/event-store';
 import { HealthModule } from '@revops/platform';
+import { allProjections, ProjectionsModule } from '@revops/projections';
 import { ReadStoreModule } from '@revops/read-models';
 
 export interface ProjectorStores {
@@ -12,7 +13,8 @@ export interface ProjectorStores {
 
 /**
  * The projector process: connected to the event store and to a migrated read store,
- * answering `GET /health` for its orchestrator. Projections register here.
+ * answering `GET /health` for its orchestrator, running every projection of `allProjections`.
+ * Several projectors may run side by side: leases give each projection version to one.
  */
 @Module({})
 export class ProjectorModule {
@@ -23,6 +25,7 @@ export class ProjectorModule {
         LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: { ignore: (request) => request.url === '/health' } } }),
         EventStoreModule.forRoot({ connectionString: stores.eventStoreUrl, isGlobal: true }),
         ReadStoreModule.forRoot({ url: stores.databaseUrl, embedded: false }),
+        ProjectionsModule.forRoot({ projections: allProjections, readStore: { url: stores.databaseUrl, embedded: false } }),
         HealthModule,
       ],
     };

@@ -39,3 +39,16 @@ export { typeOrmReadStore, type ReadStoreSql, type Sql, type SqlResult } from '.
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './runner/retry';
 export { ServingVersions, type ServingVersion } from './runner/serving-versions';
 export { ProjectionSignals, type Committed } from './runner/signals';
+export { allProjections } from './all-projections';
+export {
+  opportunityChanges,
+  stageHistoryOf,
+  type OpportunityChanges,
+  type OpportunityRow,
+  type OpportunityStatus,
+  type StageHistoryRow,
+  type Transition,
+} from './opportunities/opportunities.projection';
+export { OPPORTUNITIES_PROJECTION, opportunitiesProjection } from './opportunities/opportunities.writer';
+export { pipelineChanges, type PipelineChanges, type PipelineRow, type PipelineStageRow } from './pipelines/pipelines.projection';
+export { PIPELINES_PROJECTION, pipelinesProjection } from './pipelines/pipelines.writer';

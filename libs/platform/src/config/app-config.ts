@@ -2,6 +2,9 @@ import type { LogLevel, NodeEnvironment } from './environment-variables';
 
 export type StoreMode = 'embedded' | 'external';
 
+/** Whether the api runs the projections in its own process. */
+export type RunProjections = 'auto' | boolean;
+
 /** Validated configuration, read once at start. */
 export interface AppConfig {
   /** HTTP port of the api; 0 picks a free one. */
@@ -16,4 +19,10 @@ export interface AppConfig {
   readonly nodeEnv: NodeEnvironment;
   /** Port of embedded PostgreSQL; 0 picks a free one. */
   readonly embeddedPostgresPort: number;
+  /**
+   * RUN_PROJECTIONS (`true`, `false` or `auto`, default `auto`): whether the api runs the
+   * projections in-process. `auto` runs them when the api started an embedded store, which
+   * no separate projector can reach; with both stores external the projector runs them.
+   */
+  readonly runProjections: RunProjections;
 }

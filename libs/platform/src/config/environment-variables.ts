@@ -4,6 +4,8 @@ import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, Valid
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
+export const runProjectionsValues = ['auto', 'true', 'false'] as const;
+
 export const nodeEnvironments = ['development', 'production', 'test'] as const;
 export type NodeEnvironment = (typeof nodeEnvironments)[number];
 
@@ -72,6 +74,10 @@ export class EnvironmentVariables {
   @Min(0, portRule('EMBEDDED_POSTGRES_PORT'))
   @Max(65535, portRule('EMBEDDED_POSTGRES_PORT'))
   EMBEDDED_POSTGRES_PORT?: number;
+
+  @IsOptional()
+  @IsIn(runProjectionsValues, { message: `RUN_PROJECTIONS must be one of ${runProjectionsValues.join(', ')}` })
+  RUN_PROJECTIONS?: (typeof runProjectionsValues)[number];
 }
 
 /** Variables whose values may carry credentials and so never appear in an error message. */

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
         logLevel: 'info',
         nodeEnv: 'development',
         embeddedPostgresPort: 0,
+        runProjections: 'auto',
       });
     });
 
@@ -37,6 +38,7 @@ describe('loadConfig', () => {
             LOG_LEVEL: 'debug',
             NODE_ENV: 'production',
             EMBEDDED_POSTGRES_PORT: '55432',
+            RUN_PROJECTIONS: 'false',
           },
           cwd,
         ),
@@ -48,7 +50,16 @@ describe('loadConfig', () => {
         logLevel: 'debug',
         nodeEnv: 'production',
         embeddedPostgresPort: 55432,
+        runProjections: false,
       });
+    });
+
+    it.each([
+      ['true', true],
+      ['false', false],
+      ['auto', 'auto'],
+    ] as const)('reads RUN_PROJECTIONS=%s', (value, expected) => {
+      expect(loadConfig({ RUN_PROJECTIONS: value }, cwd).runProjections).toBe(expected);
     });
 
     it('resolves a relative DATA_DIR against the working directory', () => {
@@ -85,6 +96,7 @@ describe('loadConfig', () => {
       ['PORT', '80.5', 'PORT must be an integer between 0 and 65535 (got "80.5")'],
       ['PORT', '1e3', 'PORT must be an integer between 0 and 65535 (got "1e3")'],
       ['LOG_LEVEL', 'verbose', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")'],
+      ['RUN_PROJECTIONS', 'yes', 'RUN_PROJECTIONS must be one of auto, true, false (got "yes")'],
       ['NODE_ENV', 'staging', 'NODE_ENV must be one of development, production, test (got "staging")'],
       [
         'EMBEDDED_POSTGRES_PORT',

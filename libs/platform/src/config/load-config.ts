@@ -19,6 +19,7 @@ const variableNames = [
   'LOG_LEVEL',
   'NODE_ENV',
   'EMBEDDED_POSTGRES_PORT',
+  'RUN_PROJECTIONS',
 ] as const satisfies readonly (keyof EnvironmentVariables)[];
 
 /**
@@ -53,5 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     logLevel: variables.LOG_LEVEL ?? 'info',
     nodeEnv: variables.NODE_ENV ?? 'development',
     embeddedPostgresPort: variables.EMBEDDED_POSTGRES_PORT ?? 0,
+    runProjections: variables.RUN_PROJECTIONS === 'true' ? true : variables.RUN_PROJECTIONS === 'false' ? false : 'auto',
   };
 }

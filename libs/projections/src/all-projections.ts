@@ -1,0 +1,9 @@
+import { opportunitiesProjection } from './opportunities/opportunities.writer';
+import { pipelinesProjection } from './pipelines/pipelines.writer';
+import type { Projection } from './runner/projection';
+
+/**
+ * Every read model, at the version this release serves. The projector and the api in
+ * embedded mode both run this list, so a read model is registered once, here.
+ */
+export const allProjections: readonly Projection[] = [pipelinesProjection, opportunitiesProjection];

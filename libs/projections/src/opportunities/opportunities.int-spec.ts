@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import {
+  opportunityDecider,
+  opportunityStreamName,
+  pipelineDecider,
+  pipelineStagesOf,
+  pipelineStreamName,
+  type OpportunityCommand,
+  type PipelineCommand,
+} from '@revops/domain';
+import { EventStore, type Position } from '@revops/event-store';
+import { openReadStore } from '@revops/read-models';
+import type { DataSource } from 'typeorm';
+import { useEventStore, type EventStoreHandle } from '../../../../test/support/event-store';
+import { usePostgres, type PostgresHandle } from '../../../../test/support/postgres';
+import { allProjections } from '../all-projections';
+import { Projections } from '../runner/projections';
+import { typeOrmReadStore } from '../runner/read-store-sql';
+import { FAST_RUNNER } from '../runner/testing/fixtures';
+
+jest.setTimeout(60_000);
+
+/** 09:00 UTC on a day of 2024 (`03-10`), the business time of a step. */
+const on = (day: string) => `2024-${day}T09:00:00.000Z`;
+
+const stages = [
+  { stageId: 'discovery', name: 'Discovery', order: 10, winProbability: 10 },
+  { stageId: 'proposal', name: 'Proposal', order: 20, winProbability: 50 },
+  { stageId: 'negotiation', name: 'Negotiation', order: 30, winProbability: 80 },
+];
+
+describe('Pipeline read models against the event-store dev server and PostgreSQL', () => {
+  let eventStore: EventStoreHandle;
+  let postgres: PostgresHandle;
+  let dataSource: DataSource;
+  let store: EventStore;
+  let projections: Projections;
+
+  const context = (occurredAt: string) => ({
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    actor: { type: 'user' as const, id: 'rep-1' },
+    source: 'api',
+    occurredAt,
+  });
+
+  async function pipelineCommand(command: PipelineCommand, occurredAt: string): Promise<Position> {
+    const result = await store.handle(pipelineStreamName(command.data.pipelineId), pipelineDecider, command, context(occurredAt));
+    return result.position as Position;
+  }
+
+  /** Defines a pipeline and returns its stages, as an opportunity command carries them. */
+  async function definePipeline(pipelineId: string, name: string) {
+    const definedAt = '2024-01-02T09:00:00.000Z';
+    const { state } = await store.handle(
+      pipelineStreamName(pipelineId),
+      pipelineDecider,
+      { type: 'DefinePipeline', data: { pipelineId, name, stages, definedAt } },
+      context(definedAt),
+    );
+    return pipelineStagesOf(state, pipelineId);
+  }
+
+  async function opportunityCommand(command: OpportunityCommand, occurredAt: string): Promise<Position> {
+    const result = await store.handle(opportunityStreamName(command.data.opportunityId), opportunityDecider, command, context(occurredAt));
+    return result.position as Position;
+  }
+
+  async function rows<Row>(sql: string, parameters: unknown[] = []): Promise<Row[]> {
+    return (await dataSource.query(sql, parameters)) as Row[];
+  }
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    [eventStore, postgres] = await Promise.all([useEventStore(), usePostgres()]);
+    dataSource = await openReadStore({ url: postgres.url, embedded: postgres.embedded });
+    store = new EventStore({ connectionString: eventStore.connectionString });
+    projections = new Projections(
+      { store, sql: typeOrmReadStore(dataSource) },
+      { projections: allProjections, readStore: { url: postgres.url, embedded: postgres.embedded }, runner: FAST_RUNNER },
+    );
+    projections.start();
+  });
+
+  afterAll(async () => {
+    await projections?.stop();
+    await store?.close();
+    await dataSource?.destroy();
+    await Promise.all([postgres?.stop(), eventStore?.stop()]);
+  });
+
+  it('projects a pipeline and the revisions of its stages', async () => {
+    const pipelineId = `pl-${randomUUID()}`;
+    await definePipeline(pipelineId, 'New business');
+    const revised = await pipelineCommand(
+      { type: 'ReviseStages', data: { pipelineId, stages: stages.slice(0, 2), revisedAt: '2024-02-01T09:00:00.000Z' } },
+      '2024-02-01T09:00:00.000Z',
+    );
+    await projections.readYourWrites.waitForPosition('pipelines', revised, 10_000);
+
+    const pipelines = await rows(
+      'SELECT name, revision, defined_at, revised_at FROM rm_pipelines_v1.pipelines WHERE pipeline_id = $1',
+      [pipelineId],
+    );
+    expect(pipelines).toEqual([
+      { name: 'New business', revision: 2, defined_at: new Date(on('01-02')), revised_at: new Date(on('02-01')) },
+    ]);
+    expect(
+      await rows(
+        `SELECT revision, stage_id, name, stage_order, win_probability::float AS win_probability
+           FROM rm_pipelines_v1.pipeline_stages WHERE pipeline_id = $1 ORDER BY revision, stage_order`,
+        [pipelineId],
+      ),
+    ).toEqual([
+      { revision: 1, stage_id: 'discovery', name: 'Discovery', stage_order: 10, win_probability: 10 },
+      { revision: 1, stage_id: 'proposal', name: 'Proposal', stage_order: 20, win_probability: 50 },
+      { revision: 1, stage_id: 'negotiation', name: 'Negotiation', stage_order: 30, win_probability: 80 },
+      { revision: 2, stage_id: 'discovery', name: 'Discovery', stage_order: 10, win_probability: 10 },
+      { revision: 2, stage_id: 'proposal', name: 'Proposal', stage_order: 20, win_probability: 50 },
+    ]);
+  });
+
+  it('projects an opportunity through a loss, a reopening and a win', async () => {
+    const pipelineId = `pl-${randomUUID()}`;
+    const opportunityId = `opp-${randomUUID()}`;
+    const pipeline = await definePipeline(pipelineId, 'Expansion');
+
+    const steps: Array<[OpportunityCommand, string]> = [
+      [
+        {
+          type: 'OpenOpportunity',
+          data: {
+            opportunityId,
+            name: 'Acme platform',
+            accountId: 'acme',
+            contactRoles: [{ contactId: 'ada', role: 'CHAMPION' }],
+            pipeline,
+            stageId: 'discovery',
+            amount: { amountMinor: 2_500_000, currency: 'EUR' },
+            expectedCloseDate: '2024-06-30',
+            ownerId: 'rep-1',
+            openedAt: '2024-03-01T09:00:00.000Z',
+          },
+        },
+        '2024-03-01T09:00:00.000Z',
+      ],
+      [{ type: 'ChangeStage', data: { opportunityId, pipeline, stageId: 'negotiation', changedAt: on('03-10') } }, on('03-10')],
+      [{ type: 'CloseLost', data: { opportunityId, reason: 'PRICE', note: null, closedAt: on('03-20') } }, on('03-20')],
+      [
+        { type: 'Reopen', data: { opportunityId, pipeline, stageId: 'proposal', reason: 'budget freed', reopenedAt: on('04-01') } },
+        on('04-01'),
+      ],
+      [
+        { type: 'AddContactRole', data: { opportunityId, contactId: 'bob', role: 'ECONOMIC_BUYER', addedAt: on('04-02') } },
+        on('04-02'),
+      ],
+      [
+        { type: 'ChangeAmount', data: { opportunityId, amount: { amountMinor: 3_000_000, currency: 'EUR' }, changedAt: on('04-03') } },
+        on('04-03'),
+      ],
+      [{ type: 'ChangeStage', data: { opportunityId, pipeline, stageId: 'negotiation', changedAt: on('04-05') } }, on('04-05')],
+      [
+        { type: 'CloseWon', data: { opportunityId, wonAmount: { amountMinor: 2_900_000, currency: 'EUR' }, closedAt: on('04-15') } },
+        on('04-15'),
+      ],
+    ];
+    let last: Position | undefined;
+    for (const [command, occurredAt] of steps) last = await opportunityCommand(command, occurredAt);
+    await projections.readYourWrites.waitForPosition('opportunities', last as Position, 10_000);
+
+    expect(
+      await rows(
+        `SELECT name, account_id, owner_id, pipeline_id, stage_id, amount_minor::int AS amount_minor, currency,
+                expected_close_date::text AS expected_close_date, status, opened_at, closed_at,
+                won_amount_minor::int AS won_amount_minor, won_currency, loss_reason, contact_roles
+           FROM rm_opportunities_v1.opportunities WHERE opportunity_id = $1`,
+        [opportunityId],
+      ),
+    ).toEqual([
+      {
+        name: 'Acme platform',
+        account_id: 'acme',
+        owner_id: 'rep-1',
+        pipeline_id: pipelineId,
+        stage_id: 'negotiation',
+        amount_minor: 3_000_000,
+        currency: 'EUR',
+        expected_close_date: '2024-06-30',
+        status: 'won',
+        opened_at: new Date('2024-03-01T09:00:00.000Z'),
+        closed_at: new Date('2024-04-15T09:00:00.000Z'),
+        won_amount_minor: 2_900_000,
+        won_currency: 'EUR',
+        loss_reason: null,
+        contact_roles: [
+          { contactId: 'ada', role: 'CHAMPION' },
+          { contactId: 'bob', role: 'ECONOMIC_BUYER' },
+        ],
+      },
+    ]);
+
+    const historyQuery = `SELECT seq, stage_id, entry, entered_at, exited_at, exit, duration_seconds::float AS duration_seconds
+                            FROM rm_opportunities_v1.opportunity_stage_history WHERE opportunity_id = $1 ORDER BY seq`;
+    const day = 86_400;
+    const stay = (seq: number, stageId: string, entry: string, [entered, exited]: [string, string], exit: string, seconds: number) => ({
+      seq,
+      stage_id: stageId,
+      entry,
+      entered_at: new Date(on(entered)),
+      exited_at: new Date(on(exited)),
+      exit,
+      duration_seconds: seconds,
+    });
+    expect(await rows(historyQuery, [opportunityId])).toEqual([
+      stay(1, 'discovery', 'opened', ['03-01', '03-10'], 'stage_change', 9 * day),
+      stay(2, 'negotiation', 'stage_change', ['03-10', '03-20'], 'lost', 10 * day),
+      stay(3, 'proposal', 'reopened', ['04-01', '04-05'], 'stage_change', 4 * day),
+      stay(4, 'negotiation', 'stage_change', ['04-05', '04-15'], 'won', 10 * day),
+    ]);
+  });
+
+  it('places a stage change recorded late at its business time in the history', async () => {
+    const pipelineId = `pl-${randomUUID()}`;
+    const opportunityId = `opp-${randomUUID()}`;
+    const pipeline = await definePipeline(pipelineId, 'Backdated');
+    await opportunityCommand(
+      {
+        type: 'OpenOpportunity',
+        data: {
+          opportunityId,
+          name: 'Globex',
+          accountId: 'globex',
+          contactRoles: [],
+          pipeline,
+          stageId: 'discovery',
+          amount: { amountMinor: 100_000, currency: 'USD' },
+          expectedCloseDate: '2024-09-30',
+          ownerId: 'rep-2',
+          openedAt: '2024-05-01T09:00:00.000Z',
+        },
+      },
+      '2024-05-01T09:00:00.000Z',
+    );
+    const moved = await opportunityCommand(
+      { type: 'ChangeStage', data: { opportunityId, pipeline, stageId: 'negotiation', changedAt: '2024-05-20T09:00:00.000Z' } },
+      '2024-05-20T09:00:00.000Z',
+    );
+    await projections.readYourWrites.waitForPosition('opportunities', moved, 10_000);
+    // Entered in the CRM days after it happened: the proposal stage came between the two.
+    const late = await opportunityCommand(
+      { type: 'ChangeStage', data: { opportunityId, pipeline, stageId: 'proposal', changedAt: '2024-05-10T09:00:00.000Z' } },
+      '2024-05-10T09:00:00.000Z',
+    );
+    await projections.readYourWrites.waitForPosition('opportunities', late, 10_000);
+
+    expect(
+      await rows(
+        `SELECT stage_id, entered_at, exited_at FROM rm_opportunities_v1.opportunity_stage_history
+          WHERE opportunity_id = $1 ORDER BY seq`,
+        [opportunityId],
+      ),
+    ).toEqual([
+      { stage_id: 'discovery', entered_at: new Date('2024-05-01T09:00:00.000Z'), exited_at: new Date('2024-05-10T09:00:00.000Z') },
+      { stage_id: 'proposal', entered_at: new Date('2024-05-10T09:00:00.000Z'), exited_at: new Date('2024-05-20T09:00:00.000Z') },
+      { stage_id: 'negotiation', entered_at: new Date('2024-05-20T09:00:00.000Z'), exited_at: null },
+    ]);
+  });
+});

@@ -1,0 +1,232 @@
+import type { RecordedEnvelope } from '@revops/event-store';
+import { anEnvelope } from '../runner/testing/envelopes';
+import { opportunityChanges, type OpportunityRow } from './opportunities.projection';
+
+const ID = 'opp-1';
+let revision = 0n;
+
+/** An opportunity event at `commit` in `$all`, in business time `occurredAt`. */
+function event(commit: number, type: string, data: Record<string, unknown>, occurredAt: string): RecordedEnvelope {
+  return anEnvelope(commit, {
+    streamName: `opportunity-${ID}`,
+    revision: revision++,
+    type,
+    data: { opportunityId: ID, ...data },
+    metadata: { ...anEnvelope(commit).metadata, occurredAt },
+  });
+}
+
+const opened = (commit = 10, occurredAt = '2024-03-01T09:00:00.000Z') =>
+  event(
+    commit,
+    'OpportunityOpened',
+    {
+      name: 'Acme renewal',
+      accountId: 'acme',
+      contactRoles: [{ contactId: 'ada', role: 'CHAMPION' }],
+      pipelineId: 'new-business',
+      pipelineRevision: 1,
+      stageId: 'discovery',
+      amount: { amountMinor: 1_200_000, currency: 'EUR' },
+      expectedCloseDate: '2024-06-30',
+      ownerId: 'owner-1',
+      openedAt: occurredAt,
+    },
+    occurredAt,
+  );
+const stageChanged = (commit: number, fromStageId: string, toStageId: string, occurredAt: string) =>
+  event(commit, 'StageChanged', { fromStageId, toStageId, pipelineRevision: 1, changedAt: occurredAt }, occurredAt);
+const won = (commit: number, stageId: string, occurredAt: string) =>
+  event(commit, 'ClosedWon', { wonAmount: { amountMinor: 1_100_000, currency: 'EUR' }, stageId, closedAt: occurredAt }, occurredAt);
+const lost = (commit: number, stageId: string, occurredAt: string) =>
+  event(commit, 'ClosedLost', { reason: 'PRICE', note: 'too expensive', stageId, closedAt: occurredAt }, occurredAt);
+const reopened = (commit: number, stageId: string, occurredAt: string) =>
+  event(
+    commit,
+    'Reopened',
+    { previousOutcome: 'lost', stageId, pipelineRevision: 1, reason: 'budget found', reopenedAt: occurredAt },
+    occurredAt,
+  );
+
+const none: ReadonlyMap<string, OpportunityRow> = new Map();
+
+function project(events: RecordedEnvelope[], current = none) {
+  return opportunityChanges(current, events);
+}
+
+describe('opportunities projection', () => {
+  beforeEach(() => {
+    revision = 0n;
+  });
+
+  describe('when an opportunity is opened', () => {
+    it('writes its current state with the opening business time', () => {
+      const [row] = project([opened()]).opportunities;
+
+      expect(row).toMatchObject({
+        opportunityId: ID,
+        name: 'Acme renewal',
+        accountId: 'acme',
+        ownerId: 'owner-1',
+        pipelineId: 'new-business',
+        stageId: 'discovery',
+        amountMinor: 1_200_000,
+        currency: 'EUR',
+        expectedCloseDate: '2024-06-30',
+        status: 'open',
+        openedAt: '2024-03-01T09:00:00.000Z',
+        closedAt: null,
+        contactRoles: [{ contactId: 'ada', role: 'CHAMPION' }],
+      });
+    });
+
+    it('starts a stage history with one open stay', () => {
+      expect(project([opened()]).stageHistory).toEqual([
+        {
+          opportunityId: ID,
+          seq: 1,
+          pipelineId: 'new-business',
+          stageId: 'discovery',
+          entry: 'opened',
+          enteredAt: '2024-03-01T09:00:00.000Z',
+          exitedAt: null,
+          exit: null,
+          durationSeconds: null,
+        },
+      ]);
+    });
+  });
+
+  describe('when it moves through stages and is won', () => {
+    const changes = () =>
+      project([
+        opened(),
+        stageChanged(20, 'discovery', 'proposal', '2024-03-03T09:00:00.000Z'),
+        event(
+          30,
+          'AmountChanged',
+          { from: { amountMinor: 1_200_000, currency: 'EUR' }, to: { amountMinor: 1_500_000, currency: 'EUR' }, changedAt: 'x' },
+          '2024-03-04T09:00:00.000Z',
+        ),
+        event(40, 'CloseDateChanged', { from: '2024-06-30', to: '2024-05-31', changedAt: 'x' }, '2024-03-04T10:00:00.000Z'),
+        event(50, 'ContactRoleAdded', { contactId: 'bob', role: 'ECONOMIC_BUYER', addedAt: 'x' }, '2024-03-04T11:00:00.000Z'),
+        event(51, 'ContactRoleAdded', { contactId: 'bob', role: 'ECONOMIC_BUYER', addedAt: 'x' }, '2024-03-04T11:00:00.000Z'),
+        won(60, 'proposal', '2024-03-10T09:00:00.000Z'),
+      ]);
+
+    it('records the outcome, the won amount and the close time', () => {
+      expect(changes().opportunities[0]).toMatchObject({
+        status: 'won',
+        stageId: 'proposal',
+        amountMinor: 1_500_000,
+        expectedCloseDate: '2024-05-31',
+        closedAt: '2024-03-10T09:00:00.000Z',
+        wonAmountMinor: 1_100_000,
+        wonCurrency: 'EUR',
+        lossReason: null,
+        contactRoles: [
+          { contactId: 'ada', role: 'CHAMPION' },
+          { contactId: 'bob', role: 'ECONOMIC_BUYER' },
+        ],
+        streamRevision: 6n,
+      });
+    });
+
+    it('closes each stay when the next stage is entered or the deal closes', () => {
+      const stays = changes().stageHistory.map(({ stageId, enteredAt, exitedAt, exit, durationSeconds }) => ({
+        stageId,
+        enteredAt,
+        exitedAt,
+        exit,
+        durationSeconds,
+      }));
+
+      expect(stays).toEqual([
+        {
+          stageId: 'discovery',
+          enteredAt: '2024-03-01T09:00:00.000Z',
+          exitedAt: '2024-03-03T09:00:00.000Z',
+          exit: 'stage_change',
+          durationSeconds: 2 * 86_400,
+        },
+        {
+          stageId: 'proposal',
+          enteredAt: '2024-03-03T09:00:00.000Z',
+          exitedAt: '2024-03-10T09:00:00.000Z',
+          exit: 'won',
+          durationSeconds: 7 * 86_400,
+        },
+      ]);
+    });
+  });
+
+  describe('when it is lost and reopened', () => {
+    it('is open again without the outcome, and the history gets a new stay after the loss', () => {
+      const changes = project([
+        opened(),
+        lost(20, 'discovery', '2024-03-05T09:00:00.000Z'),
+        reopened(30, 'proposal', '2024-03-08T09:00:00.000Z'),
+      ]);
+
+      expect(changes.opportunities[0]).toMatchObject({
+        status: 'open',
+        stageId: 'proposal',
+        closedAt: null,
+        lossReason: null,
+        lossNote: null,
+      });
+      const stays = changes.stageHistory.map(({ seq, stageId, entry, exit, exitedAt }) => ({ seq, stageId, entry, exit, exitedAt }));
+      expect(stays).toEqual([
+        { seq: 1, stageId: 'discovery', entry: 'opened', exit: 'lost', exitedAt: '2024-03-05T09:00:00.000Z' },
+        { seq: 2, stageId: 'proposal', entry: 'reopened', exit: null, exitedAt: null },
+      ]);
+    });
+
+    it('keeps the loss reason while it is lost', () => {
+      expect(project([opened(), lost(20, 'discovery', '2024-03-05T09:00:00.000Z')]).opportunities[0]).toMatchObject({
+        status: 'lost',
+        closedAt: '2024-03-05T09:00:00.000Z',
+        lossReason: 'PRICE',
+        lossNote: 'too expensive',
+      });
+    });
+  });
+
+  describe('when a backdated stage change arrives in a later batch', () => {
+    it('slots into the history by business time, splitting the stay it falls into', () => {
+      const first = project([opened(), stageChanged(20, 'discovery', 'negotiation', '2024-03-10T09:00:00.000Z')]);
+      const stored = new Map(first.opportunities.map((row) => [row.opportunityId, row]));
+
+      const later = project([stageChanged(30, 'negotiation', 'proposal', '2024-03-05T09:00:00.000Z')], stored);
+
+      expect(later.stageHistory.map(({ seq, stageId, enteredAt, exitedAt }) => ({ seq, stageId, enteredAt, exitedAt }))).toEqual([
+        { seq: 1, stageId: 'discovery', enteredAt: '2024-03-01T09:00:00.000Z', exitedAt: '2024-03-05T09:00:00.000Z' },
+        { seq: 2, stageId: 'proposal', enteredAt: '2024-03-05T09:00:00.000Z', exitedAt: '2024-03-10T09:00:00.000Z' },
+        { seq: 3, stageId: 'negotiation', enteredAt: '2024-03-10T09:00:00.000Z', exitedAt: null },
+      ]);
+      // The current stage is what the write side decided last, whatever its business time.
+      expect(later.opportunities[0].stageId).toBe('proposal');
+    });
+
+    it('orders two transitions at the same business time by their arrival', () => {
+      const at = '2024-03-02T09:00:00.000Z';
+      const changes = project([opened(), stageChanged(20, 'discovery', 'demo', at), stageChanged(30, 'demo', 'proposal', at)]);
+
+      expect(changes.stageHistory.map(({ stageId, durationSeconds }) => ({ stageId, durationSeconds }))).toEqual([
+        { stageId: 'discovery', durationSeconds: 86_400 },
+        { stageId: 'demo', durationSeconds: 0 },
+        { stageId: 'proposal', durationSeconds: null },
+      ]);
+    });
+  });
+
+  it('refuses an event for an opportunity it has never seen opened', () => {
+    expect(() => project([stageChanged(20, 'discovery', 'demo', '2024-03-02T09:00:00.000Z')])).toThrow(
+      'opportunities projection got StageChanged for unknown opportunity opp-1',
+    );
+  });
+
+  it('has nothing to change for an empty batch', () => {
+    expect(project([])).toEqual({ opportunities: [], stageHistory: [] });
+  });
+});
