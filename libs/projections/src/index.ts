@@ -52,3 +52,20 @@ export {
 export { OPPORTUNITIES_PROJECTION, opportunitiesProjection } from './opportunities/opportunities.writer';
 export { pipelineChanges, type PipelineChanges, type PipelineRow, type PipelineStageRow } from './pipelines/pipelines.projection';
 export { PIPELINES_PROJECTION, pipelinesProjection } from './pipelines/pipelines.writer';
+export {
+  contactChanges,
+  contactIdsOf,
+  type AccountAssociationRow,
+  type ContactChanges,
+  type ContactRow,
+  type IdentityLinkRow,
+  type LeadDecisionRow,
+  type LifecycleStageRow,
+  type MergeRow,
+  type SalesVerdict,
+} from './contacts/contacts.projection';
+export { CONTACTS_PROJECTION, contactsProjection } from './contacts/contacts.writer';
+export { touchpointRows, type TouchpointRow } from './touchpoints/touchpoints.projection';
+export { TOUCHPOINTS_PROJECTION, touchpointsProjection } from './touchpoints/touchpoints.writer';
+export { campaignChanges, type CampaignChanges, type CampaignRow, type CampaignSpendRow } from './campaigns/campaigns.projection';
+export { CAMPAIGNS_PROJECTION, campaignsProjection } from './campaigns/campaigns.writer';
