@@ -71,35 +71,22 @@ export function campaignChanges(events: readonly RecordedEnvelope[]): CampaignCh
         });
         break;
       }
-      case 'CampaignSpendRecorded': {
-        const { data } = event;
-        const key = spendKey(data.campaignId, data.day, data.source);
-        const previous = spend.get(key);
-        spend.set(key, {
-          campaignId: data.campaignId,
-          day: data.day,
-          source: data.source,
-          amountMinor: data.amount.amountMinor,
-          currency: data.amount.currency,
-          recordedAt: previous?.recordedAt ?? occurredAt,
-          correctedAt: previous?.correctedAt ?? null,
-          corrections: previous?.corrections ?? 0,
-        });
-        break;
-      }
+      case 'CampaignSpendRecorded':
       case 'CampaignSpendCorrected': {
+        // Both carry the day's new total; a correction also counts itself and its time.
         const { data } = event;
         const key = spendKey(data.campaignId, data.day, data.source);
         const previous = spend.get(key);
+        const corrected = event.type === 'CampaignSpendCorrected';
         spend.set(key, {
           campaignId: data.campaignId,
           day: data.day,
           source: data.source,
           amountMinor: data.amount.amountMinor,
           currency: data.amount.currency,
-          recordedAt: previous?.recordedAt ?? null,
-          correctedAt: occurredAt,
-          corrections: (previous?.corrections ?? 0) + 1,
+          recordedAt: previous?.recordedAt ?? (corrected ? null : occurredAt),
+          correctedAt: corrected ? occurredAt : (previous?.correctedAt ?? null),
+          corrections: (previous?.corrections ?? 0) + (corrected ? 1 : 0),
         });
         break;
       }
