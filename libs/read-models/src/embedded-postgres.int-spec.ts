@@ -78,6 +78,49 @@ describe('Embedded PostgreSQL', () => {
     expect(answers.map((answer) => answer.rows[0].n)).toEqual([0, 1, 2]);
   });
 
+  it('keeps every parameterised query whole while a pool of clients queries and writes at once', async () => {
+    const postgres = await start();
+    const clients = await Promise.all(Array.from({ length: 6 }, () => connect(postgres.url)));
+    await clients[0].query('CREATE TABLE IF NOT EXISTS tally (client int, n int)');
+    await clients[0].query('TRUNCATE tally');
+
+    const rounds = 40;
+    const work = clients.map(async (client, c) => {
+      const echoed: number[] = [];
+      for (let n = 0; n < rounds; n++) {
+        if (n % 4 === 0) {
+          await client.query('BEGIN');
+          await client.query('INSERT INTO tally VALUES ($1, $2)', [c, n]);
+          await client.query('COMMIT');
+        }
+        const { rows } = await client.query('SELECT $1::int * 1000 + $2::int AS echoed', [c, n]);
+        echoed.push(rows[0].echoed);
+      }
+      return echoed;
+    });
+    const echoed = await Promise.all(work);
+    const { rows } = await clients[0].query('SELECT count(*)::int AS count FROM tally');
+    await Promise.all(clients.map((client) => client.end()));
+
+    expect(echoed).toEqual(clients.map((_, c) => Array.from({ length: rounds }, (__, n) => c * 1000 + n)));
+    expect(rows).toEqual([{ count: clients.length * (rounds / 4) }]);
+  });
+
+  it('rolls back the transaction of a client that goes away, and serves the others', async () => {
+    const postgres = await start();
+    const [leaving, staying] = await Promise.all([connect(postgres.url), connect(postgres.url)]);
+    await staying.query('CREATE TABLE IF NOT EXISTS abandoned (id int)');
+    await staying.query('TRUNCATE abandoned');
+
+    await leaving.query('BEGIN');
+    await leaving.query('INSERT INTO abandoned VALUES ($1)', [1]);
+    const count = staying.query('SELECT count(*)::int AS count FROM abandoned');
+    await leaving.end();
+
+    expect((await count).rows).toEqual([{ count: 0 }]);
+    await staying.end();
+  });
+
   it("holds another client's query until an open transaction ends", async () => {
     const postgres = await start();
     const [writer, reader] = await Promise.all([connect(postgres.url), connect(postgres.url)]);

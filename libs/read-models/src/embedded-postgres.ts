@@ -1,28 +1,24 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
+import { EmbeddedSession } from './embedded-session';
 
 /*
- * PGlite is PostgreSQL compiled to WebAssembly: one backend, one session. pglite-socket
- * serves it over the wire protocol; how it behaves with several clients (measured with
- * @electric-sql/pglite-socket 0.2.17 and pg 8):
+ * PGlite is PostgreSQL compiled to WebAssembly: one backend, one session. It is served over
+ * the wire protocol by pglite-socket's connection handler, with EmbeddedSession deciding
+ * whose messages reach the backend (see there). What clients see:
  *
- * - With its default `maxConnections: 1`, a second TCP connection is refused outright
- *   (pg reports "Connection terminated unexpectedly").
- * - With a higher limit, every protocol message of every connection goes through one
- *   queue into the single backend. 2,000 concurrent parameterised queries over four
- *   connections all came back with their own results.
- * - While one connection has a transaction open, messages of the other connections
- *   wait in that queue until it commits or rolls back: a query on connection B issued
- *   inside a transaction of connection A stayed pending until A committed. Code that waits
- *   on a second connection inside a transaction therefore never returns.
+ * - Several connections work, each query whole: a pool of ten, a lease session and psql
+ *   beside the api all get their own results.
+ * - While one connection has a transaction open, the others wait until it commits or rolls
+ *   back. Code that waits on a second connection inside a transaction never returns, so the
+ *   read store still uses one connection against embedded PostgreSQL.
+ * - Session state is shared: a SET or a session advisory lock taken on one connection holds
+ *   for all of them.
  * - A client that disconnects mid-transaction gets it rolled back; cancel requests are
  *   ignored, and the user name and password are not checked.
- *
- * So the read store's own pool uses one connection against embedded PostgreSQL (see
- * readStoreDataSourceOptions), and the server admits a few more so that a test or psql
- * can look at the data while the api runs.
  */
 
 export interface EmbeddedPostgresOptions {
@@ -53,22 +49,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   let db: PGlite | undefined;
   try {
     db = await PGlite.create({ dataDir });
-    const server = new PGLiteSocketServer({
-      db,
-      host,
-      port: options.port ?? 0,
-      maxConnections: options.maxConnections ?? 8,
-    });
-    await server.start();
-    const port = Number(server.getServerConn().split(':').pop());
+    const server = await serve(db, options.port ?? 0, options.maxConnections ?? 16);
+    const port = server.port;
 
     const pglite = db;
     let stopping: Promise<void> | undefined;
     const stop = async () => {
       await server.stop();
-      // server.stop() detaches its clients without waiting; a detach may still roll back a
-      // transaction its client left open, so it gets a turn before PGlite closes.
-      await new Promise((resolve) => setImmediate(resolve));
       await pglite.close();
       await unlock();
     };
@@ -84,6 +71,52 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await unlock();
     throw error;
   }
+}
+
+interface SocketServer {
+  readonly port: number;
+  /** Stops listening and detaches every client, rolling back what a client left open. */
+  stop(): Promise<void>;
+}
+
+async function serve(db: PGlite, port: number, maxConnections: number): Promise<SocketServer> {
+  const session = new EmbeddedSession(db);
+  const handlers = new Set<PGLiteSocketHandler>();
+  const server = createServer((socket) => {
+    if (handlers.size >= maxConnections) {
+      socket.end();
+      return;
+    }
+    const handler = new PGLiteSocketHandler({
+      // The handler only calls the queue's public methods, which EmbeddedSession provides.
+      queryQueue: session as unknown as ConstructorParameters<typeof PGLiteSocketHandler>[0]['queryQueue'],
+      closeOnDetach: true,
+    });
+    handlers.add(handler);
+    const forget = () => handlers.delete(handler);
+    handler.addEventListener('close', forget);
+    handler.addEventListener('error', forget);
+    handler.attach(socket).catch(() => {
+      forget();
+      socket.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([...handlers].map((handler) => handler.detach(true)));
+      handlers.clear();
+      await closed;
+    },
+  };
 }
 
 /**
