@@ -10,6 +10,7 @@ import { graphqlOptions } from './graphql/graphql.options';
 import { OpsModule } from './ops/ops.module';
 import { TouchpointsModule } from './touchpoints/touchpoints.module';
 import { WriteSideModule } from './common/write-side.module';
+import { ReadSideModule } from './common/read-side/read-side.module';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { OpportunitiesModule } from './opportunities/opportunities.module';
 import { LeadsModule } from './leads/leads.module';
@@ -40,6 +41,7 @@ export class AppModule {
         OpsModule,
         TouchpointsModule,
         WriteSideModule,
+        ReadSideModule,
         PipelineModule,
         OpportunitiesModule,
         LeadsModule,

@@ -1,4 +1,5 @@
 import type { DomainErrorCode } from '@revops/domain';
+import type { ProjectionErrorCode } from '@revops/projections';
 
 /**
  * Codes that do not come from the domain: Apollo's own, those @nestjs/apollo gives HTTP
@@ -76,11 +77,31 @@ export const domainErrorCodeMap = {
   CAMPAIGN_ENDS_BEFORE_START: 'CAMPAIGN_ENDS_BEFORE_START',
 } as const satisfies Record<DomainErrorCode, TransportErrorCode | DomainErrorCode>;
 
-export type PublicErrorCode = TransportErrorCode | (typeof domainErrorCodeMap)[DomainErrorCode];
+/**
+ * How the read side's refusals reach a client: a read model that did not pass the position
+ * the caller asked for in time, or that has not caught up once yet, keeps its own code so a
+ * client can retry instead of showing stale figures.
+ */
+export const projectionErrorCodeMap = {
+  PROJECTION_TIMEOUT: 'PROJECTION_TIMEOUT',
+  PROJECTION_NOT_READY: 'PROJECTION_NOT_READY',
+  PROJECTION_NOT_FOUND: 'NOT_FOUND',
+  PROJECTION_NOT_STALLED: 'PROJECTION_NOT_STALLED',
+  PROJECTION_SKIP_MISMATCH: 'PROJECTION_SKIP_MISMATCH',
+} as const satisfies Record<ProjectionErrorCode, TransportErrorCode | ProjectionErrorCode>;
+
+export type PublicErrorCode =
+  | TransportErrorCode
+  | (typeof domainErrorCodeMap)[DomainErrorCode]
+  | (typeof projectionErrorCodeMap)[ProjectionErrorCode];
 
 /** Every `extensions.code` a client may see; anything else is reported as INTERNAL_SERVER_ERROR. */
 export const publicErrorCodes: readonly PublicErrorCode[] = [
-  ...new Set<PublicErrorCode>([...transportErrorCodes, ...Object.values(domainErrorCodeMap)]),
+  ...new Set<PublicErrorCode>([
+    ...transportErrorCodes,
+    ...Object.values(domainErrorCodeMap),
+    ...Object.values(projectionErrorCodeMap),
+  ]),
 ];
 
 export function publicCodeOf(code: DomainErrorCode): PublicErrorCode {

@@ -1,5 +1,6 @@
 import { DomainError, invalidField, opportunityAlreadyClosed, opportunityNotFound, unknownStage } from '@revops/domain';
 import { ConcurrencyConflictError, EventStoreUnavailableError, InvalidEventError } from '@revops/event-store';
+import { ProjectionNotReadyError, ProjectionTimeoutError } from '@revops/projections';
 import { InputValidationError } from '../common/validation/input-validation.error';
 import { httpStatusOf, toPublicError } from './public-error';
 
@@ -27,6 +28,19 @@ describe('toPublicError', () => {
       code: 'OPPORTUNITY_ALREADY_CLOSED',
       message: 'Opportunity opp-1 is closed won; reopen it to change it',
     });
+  });
+
+  it('tells a read that its read model did not catch up in time, so it can retry instead of showing stale rows', () => {
+    const error = toPublicError(new ProjectionTimeoutError('Projection opportunities did not reach position 10/10 within 50 ms'));
+
+    expect(error).toEqual({ code: 'PROJECTION_TIMEOUT', message: 'Projection opportunities did not reach position 10/10 within 50 ms' });
+    expect(httpStatusOf(error!)).toBe(503);
+  });
+
+  it('reports a read model that never caught up as PROJECTION_NOT_READY', () => {
+    expect(toPublicError(new ProjectionNotReadyError('No version of projection pipelines has caught up yet'))?.code).toBe(
+      'PROJECTION_NOT_READY',
+    );
   });
 
   it('reports a missing aggregate as NOT_FOUND', () => {

@@ -1,8 +1,9 @@
 import { HttpStatus } from '@nestjs/common';
 import { DomainError } from '@revops/domain';
 import { ConcurrencyConflictError, EventStoreUnavailableError } from '@revops/event-store';
+import { ProjectionError } from '@revops/projections';
 import { InputValidationError, type FieldError } from '../common/validation/input-validation.error';
-import { publicCodeOf, type PublicErrorCode } from './error-codes';
+import { projectionErrorCodeMap, publicCodeOf, type PublicErrorCode } from './error-codes';
 
 /** An error as a client may see it: a stable code, a message, and the fields at fault. */
 export type PublicError = {
@@ -12,7 +13,7 @@ export type PublicError = {
 };
 
 /** The errors the API expects and explains; anything else is a fault and stays internal. */
-export const explainedErrors = [DomainError, InputValidationError, ConcurrencyConflictError, EventStoreUnavailableError];
+export const explainedErrors = [DomainError, InputValidationError, ConcurrencyConflictError, EventStoreUnavailableError, ProjectionError];
 
 /** The one place a thrown error becomes a public error; null for faults nobody should see. */
 export function toPublicError(error: unknown): PublicError | null {
@@ -34,6 +35,9 @@ export function toPublicError(error: unknown): PublicError | null {
   if (error instanceof EventStoreUnavailableError) {
     return { code: 'SERVICE_UNAVAILABLE', message: 'The event store is unavailable; nothing was written, retry later' };
   }
+  if (error instanceof ProjectionError) {
+    return { code: projectionErrorCodeMap[error.code], message: error.message };
+  }
   return null;
 }
 
@@ -42,6 +46,8 @@ const statusByCode: Partial<Record<PublicErrorCode, HttpStatus>> = {
   NOT_FOUND: HttpStatus.NOT_FOUND,
   CONFLICT: HttpStatus.CONFLICT,
   SERVICE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  PROJECTION_TIMEOUT: HttpStatus.SERVICE_UNAVAILABLE,
+  PROJECTION_NOT_READY: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** For plain HTTP routes: a business-rule refusal of well-formed input is 422. */
