@@ -8,6 +8,7 @@ import { ReadStoreModule } from '@revops/read-models';
 import { ApiRuntime } from './api-runtime';
 import { graphqlOptions } from './graphql/graphql.options';
 import { OpsModule } from './ops/ops.module';
+import { LiveModule } from './live/live.module';
 import { TouchpointsModule } from './touchpoints/touchpoints.module';
 import { WriteSideModule } from './common/write-side.module';
 import { ReadSideModule } from './common/read-side/read-side.module';
@@ -39,6 +40,7 @@ export class AppModule {
         ProjectionsModule.forRoot({ projections: allProjections, readStore, run: runtime.runsProjections }),
         GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(runtime.config)),
         OpsModule,
+        LiveModule,
         TouchpointsModule,
         WriteSideModule,
         ReadSideModule,

@@ -10,6 +10,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
   return {
     driver: ApolloDriver,
     path: '/graphql',
+    // graphql-ws (the graphql-transport-ws protocol) on the same path, for subscriptions.
+    subscriptions: { 'graphql-ws': true },
     autoSchemaFile: production ? true : join(process.cwd(), 'apps/api/schema.graphql'),
     sortSchema: true,
     graphiql: !production,

@@ -327,7 +327,7 @@ export class ProjectionRunner {
     this.checkpointPosition = checkpoint;
     this.lastCheckpointWrite = Date.now();
     this.rate.record(events.length);
-    this.deps.signals.committed({ ...this.key, checkpoint, events: events.length });
+    this.deps.signals.committed({ ...this.key, checkpoint, events: events.length, batch: events });
   }
 
   private async caughtUp(lease: Lease): Promise<void> {

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
-import type { Position } from '@revops/event-store';
+import type { Position, RecordedEnvelope } from '@revops/event-store';
 import type { VersionKey } from './bookkeeping';
 
 export interface Committed extends VersionKey {
   readonly checkpoint: Position;
   readonly events: number;
+  /** The events the batch applied, in `$all` order; empty for a checkpoint over filtered-out events. */
+  readonly batch: readonly RecordedEnvelope[];
 }
 
 /**

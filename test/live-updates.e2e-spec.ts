@@ -1,0 +1,197 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
+import { graphqlClient } from './support/graphql-client';
+import { usePostgres, type PostgresHandle } from './support/postgres';
+
+jest.setTimeout(120_000);
+
+type Position = { commit: string; prepare: string };
+
+const stages = [
+  { stageId: 'discovery', name: 'Discovery', order: 10, winProbability: 10 },
+  { stageId: 'proposal', name: 'Proposal', order: 20, winProbability: 60 },
+];
+
+/** Collects what one subscription delivers, and lets a test wait for the n-th message. */
+function collect<T>(client: Client, query: string, variables: Record<string, unknown>) {
+  const received: T[] = [];
+  const errors: unknown[] = [];
+  let wake: (() => void) | undefined;
+  const stop = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (message) => {
+        if (message.errors) errors.push(...message.errors);
+        if (message.data) received.push(message.data as T);
+        wake?.();
+      },
+      error: (error) => {
+        errors.push(error);
+        wake?.();
+      },
+      complete: () => undefined,
+    },
+  );
+  return {
+    received,
+    errors,
+    stop,
+    async atLeast(count: number, timeoutMs = 15_000): Promise<T[]> {
+      const deadline = Date.now() + timeoutMs;
+      while (received.length < count && errors.length === 0 && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 100);
+        });
+      }
+      expect(errors).toEqual([]);
+      return received;
+    },
+  };
+}
+
+describe('Live updates over graphql-ws', () => {
+  let dataDir: string;
+  let postgres: PostgresHandle;
+  let api: RunningApi;
+  let ws: Client;
+  let send: ReturnType<typeof graphqlClient>;
+  let accountId: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'revops-live-e2e-'));
+    postgres = await usePostgres();
+    api = await startApi({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      DATABASE_URL: postgres.url,
+      EVENTSTORE_URL: process.env.EVENTSTORE_URL,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+    });
+    send = graphqlClient(api.url);
+    ws = createClient({ url: `${api.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    const account = await send<{ createAccount: { accountId: string } }>(
+      'mutation ($input: CreateAccountInput!) { createAccount(input: $input) { accountId } }',
+      { input: { name: 'Acme Corporation', domain: 'acme-corp.example' } },
+    );
+    accountId = account.data!.createAccount.accountId;
+    // Only the serving version publishes, and a fresh read store has none until each
+    // projection has caught up once.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const status = await send<{ projections: { serving: boolean; state: string }[] }>('{ projections { serving state } }');
+      const serving = status.data?.projections.filter((projection) => projection.serving) ?? [];
+      if (serving.length > 0 && serving.every((projection) => projection.state === 'CAUGHT_UP')) break;
+      if (Date.now() > deadline) throw new Error(`read models never caught up: ${JSON.stringify(status)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+
+  afterAll(async () => {
+    await ws?.dispose();
+    await api?.close();
+    await postgres?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function definePipeline(name: string): Promise<string> {
+    const response = await send<{ definePipeline: { pipelineId: string } }>(
+      'mutation ($input: DefinePipelineInput!) { definePipeline(input: $input) { pipelineId } }',
+      { input: { name, stages } },
+    );
+    expect(response.errors).toBeUndefined();
+    return response.data!.definePipeline.pipelineId;
+  }
+
+  async function openDeal(pipelineId: string, name: string, amountMinor: number) {
+    const response = await send<{ openOpportunity: { opportunityId: string; position: Position } }>(
+      'mutation ($input: OpenOpportunityInput!) { openOpportunity(input: $input) { opportunityId position { commit prepare } } }',
+      {
+        input: {
+          name,
+          accountId,
+          pipelineId,
+          stageId: 'discovery',
+          amount: { amountMinor, currency: 'USD' },
+          expectedCloseDate: '2025-06-30',
+        },
+      },
+      { 'x-actor-id': 'rep-live' },
+    );
+    expect(response.errors).toBeUndefined();
+    return response.data!.openOpportunity;
+  }
+
+  it("pushes each change of a pipeline's deals to its subscribers, and only theirs, after it is projected", async () => {
+    const watched = await definePipeline('Watched');
+    const other = await definePipeline('Other');
+    type Change = { opportunityChanged: { opportunityId: string; stageId: string; status: string; amountMinor: number; position: Position } };
+    const changes = collect<Change>(
+      ws,
+      'subscription ($pipelineId: ID!) { opportunityChanged(pipelineId: $pipelineId) { opportunityId stageId status amountMinor position { commit prepare } } }',
+      { pipelineId: watched },
+    );
+    // The subscription is registered once the server acknowledged it; a first harmless write
+    // in another pipeline gives it time without being delivered.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    await openDeal(other, 'Elsewhere', 50_000);
+    const opened = await openDeal(watched, 'Rocket skates', 120_000);
+    const moved = await send<{ changeOpportunityStage: { position: Position } }>(
+      'mutation ($input: ChangeOpportunityStageInput!) { changeOpportunityStage(input: $input) { position { commit prepare } } }',
+      { input: { opportunityId: opened.opportunityId, stageId: 'proposal' } },
+    );
+    expect(moved.errors).toBeUndefined();
+
+    const received = await changes.atLeast(2);
+    changes.stop();
+    expect(received.map(({ opportunityChanged: { opportunityId, stageId, status, amountMinor } }) => ({ opportunityId, stageId, status, amountMinor }))).toEqual([
+      { opportunityId: opened.opportunityId, stageId: 'discovery', status: 'open', amountMinor: 120_000 },
+      { opportunityId: opened.opportunityId, stageId: 'proposal', status: 'open', amountMinor: 120_000 },
+    ]);
+    // Published after the commit: the read model has passed the write when the message arrives.
+    const lastPosition = received[1].opportunityChanged.position;
+    expect(BigInt(lastPosition.commit)).toBeGreaterThanOrEqual(BigInt(moved.data!.changeOpportunityStage.position.commit));
+  });
+
+  it('tells pipeline subscribers which deals changed', async () => {
+    const pipelineId = await definePipeline('Notified');
+    type Change = { pipelineChanged: { pipelineId: string; opportunityIds: string[] } };
+    const changes = collect<Change>(
+      ws,
+      'subscription ($pipelineId: ID!) { pipelineChanged(pipelineId: $pipelineId) { pipelineId opportunityIds } }',
+      { pipelineId },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const opened = await openDeal(pipelineId, 'Giant magnet', 990_000);
+
+    // The definition of the pipeline may be projected after the subscription started, and is
+    // announced with no deals; the deal follows in a change of its own.
+    const deadline = Date.now() + 15_000;
+    while (!changes.received.some((change) => change.pipelineChanged.opportunityIds.length > 0) && Date.now() < deadline) {
+      await changes.atLeast(changes.received.length + 1, 1_000);
+    }
+    changes.stop();
+    expect(changes.received.filter((change) => change.pipelineChanged.opportunityIds.length > 0)).toEqual([
+      { pipelineChanged: { pipelineId, opportunityIds: [opened.opportunityId] } },
+    ]);
+    expect(changes.received.every((change) => change.pipelineChanged.pipelineId === pipelineId)).toBe(true);
+  });
+
+  it('refuses a subscription without a well-formed pipeline id, naming the field', async () => {
+    const changes = collect<unknown>(ws, 'subscription ($pipelineId: ID!) { pipelineChanged(pipelineId: $pipelineId) { pipelineId } }', {
+      pipelineId: '   ',
+    });
+    const deadline = Date.now() + 10_000;
+    while (changes.errors.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    changes.stop();
+
+    expect(JSON.stringify(changes.errors)).toMatch(/pipelineId/);
+  });
+});
