@@ -6,6 +6,9 @@ import { QualifyLeadHandler } from './commands/qualify-lead.handler';
 import { RejectLeadHandler } from './commands/reject-lead.handler';
 import { ScoreLeadHandler } from './commands/score-lead.handler';
 import { LeadsResolver } from './leads.resolver';
+import { LeadReportsResolver } from './lead-reports.resolver';
+import { FunnelHandler } from './queries/funnel.query';
+import { LeadQualityHandler } from './queries/lead-quality.query';
 
 /**
  * Contacts on their way through the funnel: captured, identified, scored, qualified, and
@@ -21,6 +24,9 @@ import { LeadsResolver } from './leads.resolver';
     QualifyLeadHandler,
     AcceptLeadHandler,
     RejectLeadHandler,
+    LeadReportsResolver,
+    FunnelHandler,
+    LeadQualityHandler,
   ],
 })
 export class LeadsModule {}
