@@ -9,6 +9,7 @@ import { ApiRuntime } from './api-runtime';
 import { graphqlOptions } from './graphql/graphql.options';
 import { OpsModule } from './ops/ops.module';
 import { LiveModule } from './live/live.module';
+import { ContactsModule } from './contacts/contacts.module';
 import { TouchpointsModule } from './touchpoints/touchpoints.module';
 import { WriteSideModule } from './common/write-side.module';
 import { ReadSideModule } from './common/read-side/read-side.module';
@@ -41,6 +42,7 @@ export class AppModule {
         GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(runtime.config)),
         OpsModule,
         LiveModule,
+        ContactsModule,
         TouchpointsModule,
         WriteSideModule,
         ReadSideModule,

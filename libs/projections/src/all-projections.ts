@@ -1,3 +1,4 @@
+import { accountsProjection } from './accounts/accounts.writer';
 import { campaignsProjection } from './campaigns/campaigns.writer';
 import { contactsProjection } from './contacts/contacts.writer';
 import { touchpointsProjection } from './touchpoints/touchpoints.writer';
@@ -15,4 +16,5 @@ export const allProjections: readonly Projection[] = [
   contactsProjection,
   touchpointsProjection,
   campaignsProjection,
+  accountsProjection,
 ];

@@ -69,3 +69,5 @@ export { touchpointRows, type TouchpointRow } from './touchpoints/touchpoints.pr
 export { TOUCHPOINTS_PROJECTION, touchpointsProjection } from './touchpoints/touchpoints.writer';
 export { campaignChanges, type CampaignChanges, type CampaignRow, type CampaignSpendRow } from './campaigns/campaigns.projection';
 export { CAMPAIGNS_PROJECTION, campaignsProjection } from './campaigns/campaigns.writer';
+export { accountChanges, type AccountChanges, type AccountRow, type AccountTouchRow } from './accounts/accounts.projection';
+export { ACCOUNTS_PROJECTION, accountsProjection } from './accounts/accounts.writer';

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
+import { ContactsModule } from '../contacts/contacts.module';
 import { PipelineModule } from '../pipeline/pipeline.module';
+import { AccountOpportunitiesResolver } from './account-opportunities.resolver';
 import { AddOpportunityContactHandler } from './commands/add-opportunity-contact.handler';
 import { ChangeOpportunityAmountHandler } from './commands/change-opportunity-amount.handler';
 import { ChangeOpportunityCloseDateHandler } from './commands/change-opportunity-close-date.handler';
@@ -10,10 +13,14 @@ import { OpenOpportunityHandler } from './commands/open-opportunity.handler';
 import { ReopenOpportunityHandler } from './commands/reopen-opportunity.handler';
 import { OpportunitiesResolver } from './opportunities.resolver';
 import { OpportunityReferences } from './opportunity-references';
+import { OpportunityReadResolver } from './opportunity-read.resolver';
+import { OpportunitiesQueryHandler } from './queries/opportunities.query';
+import { OpportunityLoaders } from './queries/opportunity.loaders';
+import { OpportunityQueryHandler } from './queries/opportunity.query';
 
 /** Deals: opened against an account in a pipeline, moved through stages, closed won or lost. */
 @Module({
-  imports: [PipelineModule],
+  imports: [PipelineModule, AccountsModule, ContactsModule],
   providers: [
     OpportunitiesResolver,
     OpportunityReferences,
@@ -25,6 +32,11 @@ import { OpportunityReferences } from './opportunity-references';
     CloseOpportunityWonHandler,
     CloseOpportunityLostHandler,
     ReopenOpportunityHandler,
+    OpportunityReadResolver,
+    AccountOpportunitiesResolver,
+    OpportunityQueryHandler,
+    OpportunitiesQueryHandler,
+    OpportunityLoaders,
   ],
 })
 export class OpportunitiesModule {}

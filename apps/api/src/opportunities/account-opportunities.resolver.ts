@@ -1,0 +1,14 @@
+import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Account } from '../accounts/graphql/account-read.types';
+import { Opportunity } from './graphql/opportunity-read.types';
+import { OpportunityLoaders } from './queries/opportunity.loaders';
+
+@Resolver(() => Account)
+export class AccountOpportunitiesResolver {
+  constructor(private readonly opportunityLoaders: OpportunityLoaders) {}
+
+  @ResolveField(() => [Opportunity], { description: "The company's deals, newest first" })
+  opportunities(@Parent() account: Account): Promise<Opportunity[]> {
+    return this.opportunityLoaders.byAccountId.load(account.id);
+  }
+}
