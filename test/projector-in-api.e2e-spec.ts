@@ -99,10 +99,10 @@ describe('Projections in the running processes', () => {
       const readStore = api.app.get(DataSource);
       const query = (text: string, parameters: unknown[]) => readStore.query(text, parameters);
       expect(
-        await query('SELECT name, revision FROM rm_pipelines_v1.pipelines WHERE pipeline_id = $1', [pipelineId]),
+        await query('SELECT name, revision FROM rm_pipelines_v2.pipelines WHERE pipeline_id = $1', [pipelineId]),
       ).toEqual([{ name: 'Enterprise', revision: 1 }]);
       expect(
-        await query('SELECT stage_id, stage_order FROM rm_pipelines_v1.pipeline_stages WHERE pipeline_id = $1 ORDER BY stage_order', [
+        await query('SELECT stage_id, stage_order FROM rm_pipelines_v2.pipeline_stages WHERE pipeline_id = $1 ORDER BY stage_order', [
           pipelineId,
         ]),
       ).toEqual([
@@ -112,7 +112,7 @@ describe('Projections in the running processes', () => {
       expect(
         await query(
           `SELECT name, account_id, owner_id, pipeline_id, stage_id, amount_minor::int AS amount_minor, currency, status, opened_at
-             FROM rm_opportunities_v1.opportunities WHERE opportunity_id = $1`,
+             FROM rm_opportunities_v2.opportunities WHERE opportunity_id = $1`,
           [opportunityId],
         ),
       ).toEqual([
@@ -129,7 +129,7 @@ describe('Projections in the running processes', () => {
         },
       ]);
       expect(
-        await query('SELECT stage_id, entered_at, exited_at FROM rm_opportunities_v1.opportunity_stage_history WHERE opportunity_id = $1', [
+        await query('SELECT stage_id, entered_at, exited_at FROM rm_opportunities_v2.opportunity_stage_history WHERE opportunity_id = $1', [
           opportunityId,
         ]),
       ).toEqual([{ stage_id: 'proposal', entered_at: new Date('2024-06-03T09:00:00.000Z'), exited_at: null }]);
@@ -206,12 +206,12 @@ describe('Projections in the running processes', () => {
       await projected.waitForPosition('pipelines', opened.position as Position, 15_000);
 
       expect(
-        await queryServer(postgres.url, 'SELECT stage_id, status FROM rm_opportunities_v1.opportunities WHERE opportunity_id = $1', [
+        await queryServer(postgres.url, 'SELECT stage_id, status FROM rm_opportunities_v2.opportunities WHERE opportunity_id = $1', [
           opportunityId,
         ]),
       ).toEqual([{ stage_id: 'discovery', status: 'open' }]);
       expect(
-        await queryServer(postgres.url, 'SELECT name FROM rm_pipelines_v1.pipelines WHERE pipeline_id = $1', [pipelineId]),
+        await queryServer(postgres.url, 'SELECT name FROM rm_pipelines_v2.pipelines WHERE pipeline_id = $1', [pipelineId]),
       ).toEqual([{ name: 'SMB' }]);
     });
   });

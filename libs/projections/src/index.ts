@@ -43,6 +43,7 @@ export { allProjections } from './all-projections';
 export {
   opportunityChanges,
   stageHistoryOf,
+  type AmountHistoryRow,
   type OpportunityChanges,
   type OpportunityRow,
   type OpportunityStatus,
@@ -50,7 +51,13 @@ export {
   type Transition,
 } from './opportunities/opportunities.projection';
 export { OPPORTUNITIES_PROJECTION, opportunitiesProjection } from './opportunities/opportunities.writer';
-export { pipelineChanges, type PipelineChanges, type PipelineRow, type PipelineStageRow } from './pipelines/pipelines.projection';
+export {
+  pipelineChanges,
+  type PipelineChanges,
+  type PipelineRevisionRow,
+  type PipelineRow,
+  type PipelineStageRow,
+} from './pipelines/pipelines.projection';
 export { PIPELINES_PROJECTION, pipelinesProjection } from './pipelines/pipelines.writer';
 export {
   contactChanges,

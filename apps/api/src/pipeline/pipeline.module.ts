@@ -1,11 +1,21 @@
 import { Module } from '@nestjs/common';
 import { DefinePipelineHandler } from './commands/define-pipeline.handler';
+import { RevisePipelineStagesHandler } from './commands/revise-pipeline-stages.handler';
 import { PipelineStagesReader } from './pipeline-stages.reader';
 import { PipelineResolver } from './pipeline.resolver';
+import { PipelineQueryHandler } from './queries/pipeline.query';
+import { SalesMetricsQueryHandler } from './queries/sales-metrics.query';
 
-/** Sales pipelines: their stages and win probabilities. */
+/** Sales pipelines: their stages and win probabilities, and the pipeline and sales metrics read from history. */
 @Module({
-  providers: [PipelineResolver, DefinePipelineHandler, PipelineStagesReader],
+  providers: [
+    PipelineResolver,
+    DefinePipelineHandler,
+    RevisePipelineStagesHandler,
+    PipelineStagesReader,
+    PipelineQueryHandler,
+    SalesMetricsQueryHandler,
+  ],
   exports: [PipelineStagesReader],
 })
 export class PipelineModule {}

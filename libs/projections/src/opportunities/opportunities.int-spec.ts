@@ -100,7 +100,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     await projections.readYourWrites.waitForPosition('pipelines', revised, 10_000);
 
     const pipelines = await rows(
-      'SELECT name, revision, defined_at, revised_at FROM rm_pipelines_v1.pipelines WHERE pipeline_id = $1',
+      'SELECT name, revision, defined_at, revised_at FROM rm_pipelines_v2.pipelines WHERE pipeline_id = $1',
       [pipelineId],
     );
     expect(pipelines).toEqual([
@@ -109,7 +109,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     expect(
       await rows(
         `SELECT revision, stage_id, name, stage_order, win_probability::float AS win_probability
-           FROM rm_pipelines_v1.pipeline_stages WHERE pipeline_id = $1 ORDER BY revision, stage_order`,
+           FROM rm_pipelines_v2.pipeline_stages WHERE pipeline_id = $1 ORDER BY revision, stage_order`,
         [pipelineId],
       ),
     ).toEqual([
@@ -118,6 +118,14 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
       { revision: 1, stage_id: 'negotiation', name: 'Negotiation', stage_order: 30, win_probability: 80 },
       { revision: 2, stage_id: 'discovery', name: 'Discovery', stage_order: 10, win_probability: 10 },
       { revision: 2, stage_id: 'proposal', name: 'Proposal', stage_order: 20, win_probability: 50 },
+    ]);
+    expect(
+      await rows('SELECT revision, effective_at FROM rm_pipelines_v2.pipeline_revisions WHERE pipeline_id = $1 ORDER BY revision', [
+        pipelineId,
+      ]),
+    ).toEqual([
+      { revision: 1, effective_at: new Date(on('01-02')) },
+      { revision: 2, effective_at: new Date(on('02-01')) },
     ]);
   });
 
@@ -174,7 +182,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
         `SELECT name, account_id, owner_id, pipeline_id, stage_id, amount_minor::int AS amount_minor, currency,
                 expected_close_date::text AS expected_close_date, status, opened_at, closed_at,
                 won_amount_minor::int AS won_amount_minor, won_currency, loss_reason, contact_roles
-           FROM rm_opportunities_v1.opportunities WHERE opportunity_id = $1`,
+           FROM rm_opportunities_v2.opportunities WHERE opportunity_id = $1`,
         [opportunityId],
       ),
     ).toEqual([
@@ -201,7 +209,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     ]);
 
     const historyQuery = `SELECT seq, stage_id, entry, entered_at, exited_at, exit, duration_seconds::float AS duration_seconds
-                            FROM rm_opportunities_v1.opportunity_stage_history WHERE opportunity_id = $1 ORDER BY seq`;
+                            FROM rm_opportunities_v2.opportunity_stage_history WHERE opportunity_id = $1 ORDER BY seq`;
     const day = 86_400;
     const stay = (seq: number, stageId: string, entry: string, [entered, exited]: [string, string], exit: string, seconds: number) => ({
       seq,
@@ -217,6 +225,17 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
       stay(2, 'negotiation', 'stage_change', ['03-10', '03-20'], 'lost', 10 * day),
       stay(3, 'proposal', 'reopened', ['04-01', '04-05'], 'stage_change', 4 * day),
       stay(4, 'negotiation', 'stage_change', ['04-05', '04-15'], 'won', 10 * day),
+    ]);
+    expect(
+      await rows(
+        `SELECT kind, effective_at, amount_minor::int AS amount_minor, currency
+           FROM rm_opportunities_v2.opportunity_amount_history WHERE opportunity_id = $1 ORDER BY position`,
+        [opportunityId],
+      ),
+    ).toEqual([
+      { kind: 'expected', effective_at: new Date(on('03-01')), amount_minor: 2_500_000, currency: 'EUR' },
+      { kind: 'expected', effective_at: new Date(on('04-03')), amount_minor: 3_000_000, currency: 'EUR' },
+      { kind: 'won', effective_at: new Date(on('04-15')), amount_minor: 2_900_000, currency: 'EUR' },
     ]);
   });
 
@@ -256,7 +275,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
 
     expect(
       await rows(
-        `SELECT stage_id, entered_at, exited_at FROM rm_opportunities_v1.opportunity_stage_history
+        `SELECT stage_id, entered_at, exited_at FROM rm_opportunities_v2.opportunity_stage_history
           WHERE opportunity_id = $1 ORDER BY seq`,
         [opportunityId],
       ),

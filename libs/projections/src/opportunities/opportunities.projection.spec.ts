@@ -48,6 +48,15 @@ const reopened = (commit: number, stageId: string, occurredAt: string) =>
     occurredAt,
   );
 
+const figure = (kind: 'expected' | 'won', effectiveAt: string, amountMinor: number, position: string) => ({
+  opportunityId: ID,
+  kind,
+  effectiveAt,
+  amountMinor,
+  currency: 'EUR',
+  position,
+});
+
 const none: ReadonlyMap<string, OpportunityRow> = new Map();
 
 function project(events: RecordedEnvelope[], current = none) {
@@ -132,6 +141,14 @@ describe('opportunities projection', () => {
       });
     });
 
+    it('keeps every expected amount and the won amount with the business time each took effect', () => {
+      expect(changes().amountHistory).toEqual([
+        figure('expected', '2024-03-01T09:00:00.000Z', 1_200_000, '10'),
+        figure('expected', '2024-03-04T09:00:00.000Z', 1_500_000, '30'),
+        figure('won', '2024-03-10T09:00:00.000Z', 1_100_000, '60'),
+      ]);
+    });
+
     it('closes each stay when the next stage is entered or the deal closes', () => {
       const stays = changes().stageHistory.map(({ stageId, enteredAt, exitedAt, exit, durationSeconds }) => ({
         stageId,
@@ -208,6 +225,21 @@ describe('opportunities projection', () => {
       expect(later.opportunities[0].stageId).toBe('proposal');
     });
 
+    it('adds only the backdated amount change, at its own business time; the stored figures stay as they are', () => {
+      const first = project([opened(), stageChanged(20, 'discovery', 'proposal', '2024-03-10T09:00:00.000Z')]);
+      const stored = new Map(first.opportunities.map((row) => [row.opportunityId, row]));
+      const late = event(
+        30,
+        'AmountChanged',
+        { from: { amountMinor: 1_200_000, currency: 'EUR' }, to: { amountMinor: 900_000, currency: 'EUR' }, changedAt: 'x' },
+        '2024-03-05T09:00:00.000Z',
+      );
+
+      expect(project([late], stored).amountHistory).toEqual([
+        figure('expected', '2024-03-05T09:00:00.000Z', 900_000, '30'),
+      ]);
+    });
+
     it('orders two transitions at the same business time by their arrival', () => {
       const at = '2024-03-02T09:00:00.000Z';
       const changes = project([opened(), stageChanged(20, 'discovery', 'demo', at), stageChanged(30, 'demo', 'proposal', at)]);
@@ -227,6 +259,6 @@ describe('opportunities projection', () => {
   });
 
   it('has nothing to change for an empty batch', () => {
-    expect(project([])).toEqual({ opportunities: [], stageHistory: [] });
+    expect(project([])).toEqual({ opportunities: [], stageHistory: [], amountHistory: [] });
   });
 });

@@ -1,4 +1,4 @@
-import type { ContactRole, OpportunityEvent } from '@revops/domain';
+import type { ContactRole, Money, OpportunityEvent } from '@revops/domain';
 import type { RecordedEnvelope } from '@revops/event-store';
 
 export type OpportunityStatus = 'open' | 'won' | 'lost';
@@ -55,11 +55,28 @@ export interface StageHistoryRow {
   readonly durationSeconds: number | null;
 }
 
+/**
+ * A figure the deal carried from a business time on: its expected amount (opening, amount
+ * change) or what it was won for. Kept per event so a report about a past date reads the
+ * amount in force then, not today's.
+ */
+export interface AmountHistoryRow {
+  readonly opportunityId: string;
+  readonly kind: 'expected' | 'won';
+  readonly effectiveAt: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  /** `$all` commit position, decimal: orders figures that share a business time by arrival. */
+  readonly position: string;
+}
+
 export interface OpportunityChanges {
   /** The new state of every opportunity the batch touched. */
   readonly opportunities: readonly OpportunityRow[];
   /** The complete stage history of those opportunities, replacing what was stored. */
   readonly stageHistory: readonly StageHistoryRow[];
+  /** The batch's new amount figures, added to the stored ones. */
+  readonly amountHistory: readonly AmountHistoryRow[];
 }
 
 /**
@@ -71,14 +88,38 @@ export function opportunityChanges(
   events: readonly RecordedEnvelope[],
 ): OpportunityChanges {
   const touched = new Map<string, OpportunityRow>();
+  const amountHistory: AmountHistoryRow[] = [];
   for (const envelope of events) {
     const event = envelope as unknown as OpportunityEvent;
     const id = event.data.opportunityId;
     const before = touched.get(id) ?? current.get(id);
     touched.set(id, evolve(before, event, envelope));
+    const figure = amountFigureOf(event);
+    if (figure) {
+      amountHistory.push({
+        opportunityId: id,
+        ...figure,
+        effectiveAt: envelope.metadata.occurredAt,
+        position: envelope.position.commit.toString(),
+      });
+    }
   }
   const opportunities = [...touched.values()];
-  return { opportunities, stageHistory: opportunities.flatMap(stageHistoryOf) };
+  return { opportunities, stageHistory: opportunities.flatMap(stageHistoryOf), amountHistory };
+}
+
+function amountFigureOf(event: OpportunityEvent): Pick<AmountHistoryRow, 'kind' | 'amountMinor' | 'currency'> | null {
+  const figure = (kind: AmountHistoryRow['kind'], money: Money) => ({ kind, amountMinor: money.amountMinor, currency: money.currency });
+  switch (event.type) {
+    case 'OpportunityOpened':
+      return figure('expected', event.data.amount);
+    case 'AmountChanged':
+      return figure('expected', event.data.to);
+    case 'ClosedWon':
+      return figure('won', event.data.wonAmount);
+    default:
+      return null;
+  }
 }
 
 function evolve(row: OpportunityRow | undefined, event: OpportunityEvent, envelope: RecordedEnvelope): OpportunityRow {

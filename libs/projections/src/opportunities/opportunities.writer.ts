@@ -14,12 +14,14 @@ export const OPPORTUNITIES_PROJECTION = 'opportunities';
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * `opportunities` (current state) and `opportunity_stage_history` (one row per stay in a
- * stage, in business time, reopenings included).
+ * `opportunities` (current state), `opportunity_stage_history` (one row per stay in a
+ * stage, in business time, reopenings included) and `opportunity_amount_history` (every
+ * expected and won amount with the business time it took effect).
  */
 export const opportunitiesProjection: Projection = {
   name: OPPORTUNITIES_PROJECTION,
-  version: 1,
+  // v2 adds opportunity_amount_history, which as-of reports need.
+  version: 2,
   consumes: { streamNamePrefixes: ['opportunity-'] },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('opportunities')} (
@@ -61,6 +63,16 @@ export const opportunitiesProjection: Projection = {
        PRIMARY KEY (opportunity_id, seq)
      )`,
     `CREATE INDEX ON ${schema.table('opportunity_stage_history')} (pipeline_id, stage_id, entered_at)`,
+    `CREATE TABLE ${schema.table('opportunity_amount_history')} (
+       opportunity_id text NOT NULL,
+       position numeric(20,0) NOT NULL,
+       kind text NOT NULL CHECK (kind IN ('expected', 'won')),
+       effective_at timestamptz NOT NULL,
+       amount_minor bigint NOT NULL,
+       currency char(3) NOT NULL,
+       PRIMARY KEY (opportunity_id, position)
+     )`,
+    `CREATE INDEX ON ${schema.table('opportunity_amount_history')} (opportunity_id, kind, effective_at)`,
   ],
   apply: async (batch, tx) => {
     const ids = [...new Set(batch.map((event) => (event.data as { opportunityId: string }).opportunityId))];
@@ -138,10 +150,14 @@ function parsedJson<T>(value: T | string): T {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
 
-/** One upsert for the opportunities, one delete and one insert for their stage history. */
+/**
+ * One upsert for the opportunities, one delete and one insert for their stage history, one
+ * insert for the new amount figures.
+ */
 export async function writeOpportunities(changes: OpportunityChanges, tx: ProjectionTransaction): Promise<void> {
   const rows = changes.opportunities;
   if (rows.length === 0) return;
+  await writeAmountHistory(changes.amountHistory, tx);
   await tx.query(
     `INSERT INTO ${tx.schema.table('opportunities')} AS o
        (opportunity_id, name, account_id, owner_id, pipeline_id, pipeline_revision, stage_id, amount_minor, currency,
@@ -208,6 +224,25 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
       history.map((row) => row.exitedAt),
       history.map((row) => row.exit),
       history.map((row) => row.durationSeconds),
+    ],
+  );
+}
+
+async function writeAmountHistory(figures: OpportunityChanges['amountHistory'], tx: ProjectionTransaction): Promise<void> {
+  if (figures.length === 0) return;
+  // One row per event, keyed by its position: a figure never changes once recorded.
+  await tx.query(
+    `INSERT INTO ${tx.schema.table('opportunity_amount_history')}
+       (opportunity_id, position, kind, effective_at, amount_minor, currency)
+     SELECT * FROM unnest($1::text[], $2::numeric[], $3::text[], $4::timestamptz[], $5::bigint[], $6::text[])
+     ON CONFLICT (opportunity_id, position) DO NOTHING`,
+    [
+      figures.map((row) => row.opportunityId),
+      figures.map((row) => row.position),
+      figures.map((row) => row.kind),
+      figures.map((row) => row.effectiveAt),
+      figures.map((row) => String(row.amountMinor)),
+      figures.map((row) => row.currency),
     ],
   );
 }

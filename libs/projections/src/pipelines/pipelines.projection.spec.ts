@@ -65,6 +65,13 @@ describe('pipelines projection', () => {
       ]);
     });
 
+    it('records the business time each revision took effect, so past dates read the stages in force then', () => {
+      expect(pipelineChanges([defined(10), revised(20, 2, '2024-05-15T00:00:00.000Z')]).revisions).toEqual([
+        { pipelineId: 'new-business', revision: 1, effectiveAt: '2024-03-01T09:00:00.000Z' },
+        { pipelineId: 'new-business', revision: 2, effectiveAt: '2024-05-15T00:00:00.000Z' },
+      ]);
+    });
+
     it('leaves the name to the stored row when the batch holds only the revision', () => {
       expect(pipelineChanges([revised(20, 3)]).pipelines).toEqual([
         { pipelineId: 'new-business', name: null, revision: 3, definedAt: null, revisedAt: '2024-04-01T09:00:00.000Z' },
@@ -79,6 +86,6 @@ describe('pipelines projection', () => {
   });
 
   it('has nothing to change for an empty batch', () => {
-    expect(pipelineChanges([])).toEqual({ pipelines: [], stages: [] });
+    expect(pipelineChanges([])).toEqual({ pipelines: [], stages: [], revisions: [] });
   });
 });

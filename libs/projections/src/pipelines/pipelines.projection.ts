@@ -24,16 +24,29 @@ export interface PipelineStageRow {
   readonly winProbability: number;
 }
 
+/**
+ * When a revision took effect in business time. A report about a past date uses the stages
+ * of the revision in force then: the one with the latest `effectiveAt` at or before it.
+ */
+export interface PipelineRevisionRow {
+  readonly pipelineId: string;
+  readonly revision: number;
+  readonly effectiveAt: string;
+}
+
 export interface PipelineChanges {
   readonly pipelines: readonly PipelineRow[];
   readonly stages: readonly PipelineStageRow[];
+  readonly revisions: readonly PipelineRevisionRow[];
 }
 
 /** Folds a batch of pipeline events into one upsert per pipeline and the stage rows of each revision. */
 export function pipelineChanges(events: readonly RecordedEnvelope[]): PipelineChanges {
   const pipelines = new Map<string, PipelineRow>();
   const stages = new Map<string, PipelineStageRow>();
-  const addStages = (pipelineId: string, revision: number, list: readonly PipelineStage[]) => {
+  const revisions = new Map<string, PipelineRevisionRow>();
+  const addStages = (pipelineId: string, revision: number, list: readonly PipelineStage[], effectiveAt: string) => {
+    revisions.set(`${pipelineId}\u0000${revision}`, { pipelineId, revision, effectiveAt });
     for (const stage of list) {
       stages.set(`${pipelineId}\u0000${revision}\u0000${stage.stageId}`, {
         pipelineId,
@@ -59,7 +72,7 @@ export function pipelineChanges(events: readonly RecordedEnvelope[]): PipelineCh
           definedAt: occurredAt,
           revisedAt: previous?.revisedAt ?? null,
         });
-        addStages(event.data.pipelineId, event.data.revision, event.data.stages);
+        addStages(event.data.pipelineId, event.data.revision, event.data.stages, occurredAt);
         break;
       case 'StagesRevised':
         pipelines.set(event.data.pipelineId, {
@@ -69,13 +82,13 @@ export function pipelineChanges(events: readonly RecordedEnvelope[]): PipelineCh
           definedAt: previous?.definedAt ?? null,
           revisedAt: occurredAt,
         });
-        addStages(event.data.pipelineId, event.data.revision, event.data.stages);
+        addStages(event.data.pipelineId, event.data.revision, event.data.stages, occurredAt);
         break;
       default:
         assertNever(event);
     }
   }
-  return { pipelines: [...pipelines.values()], stages: [...stages.values()] };
+  return { pipelines: [...pipelines.values()], stages: [...stages.values()], revisions: [...revisions.values()] };
 }
 
 // Anything else on a pipeline stream is an event this version does not know: failing stalls

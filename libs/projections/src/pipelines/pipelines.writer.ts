@@ -3,10 +3,14 @@ import { pipelineChanges, type PipelineChanges } from './pipelines.projection';
 
 export const PIPELINES_PROJECTION = 'pipelines';
 
-/** `pipelines` (one row per pipeline) and `pipeline_stages` (the stages of every revision). */
+/**
+ * `pipelines` (one row per pipeline), `pipeline_stages` (the stages of every revision) and
+ * `pipeline_revisions` (when each revision took effect, in business time).
+ */
 export const pipelinesProjection: Projection = {
   name: PIPELINES_PROJECTION,
-  version: 1,
+  // v2 adds pipeline_revisions, which as-of reports need.
+  version: 2,
   consumes: { streamNamePrefixes: ['pipeline-'] },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('pipelines')} (
@@ -26,6 +30,12 @@ export const pipelinesProjection: Projection = {
        stage_order integer NOT NULL,
        win_probability numeric(5,2) NOT NULL,
        PRIMARY KEY (pipeline_id, revision, stage_id)
+     )`,
+    `CREATE TABLE ${schema.table('pipeline_revisions')} (
+       pipeline_id text NOT NULL,
+       revision integer NOT NULL,
+       effective_at timestamptz NOT NULL,
+       PRIMARY KEY (pipeline_id, revision)
      )`,
   ],
   apply: (batch, tx) => writePipelines(pipelineChanges(batch), tx),
@@ -65,6 +75,18 @@ export async function writePipelines(changes: PipelineChanges, tx: ProjectionTra
         changes.stages.map((row) => row.name),
         changes.stages.map((row) => row.order),
         changes.stages.map((row) => row.winProbability),
+      ],
+    );
+  }
+  if (changes.revisions.length > 0) {
+    await tx.query(
+      `INSERT INTO ${tx.schema.table('pipeline_revisions')} (pipeline_id, revision, effective_at)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[])
+       ON CONFLICT (pipeline_id, revision) DO UPDATE SET effective_at = excluded.effective_at`,
+      [
+        changes.revisions.map((row) => row.pipelineId),
+        changes.revisions.map((row) => row.revision),
+        changes.revisions.map((row) => row.effectiveAt),
       ],
     );
   }

@@ -29,8 +29,19 @@ export class PipelineStageInput {
   winProbability!: number;
 }
 
+/** The complete stage list a pipeline mutation sets. */
+@InputType({ isAbstract: true })
+abstract class PipelineStagesInput extends CommandInput {
+  @Field(() => [PipelineStageInput], { description: `The open stages, 1 to ${MAX_STAGES}` })
+  @IsArray()
+  @ArrayMaxSize(MAX_STAGES)
+  @ValidateNested({ each: true })
+  @Type(() => PipelineStageInput)
+  stages!: PipelineStageInput[];
+}
+
 @InputType()
-export class DefinePipelineInput extends CommandInput {
+export class DefinePipelineInput extends PipelineStagesInput {
   @Field(() => ID, { nullable: true, description: 'Id of the new pipeline; a UUID is generated when left out' })
   @IsOptional()
   @IsEntityId()
@@ -39,13 +50,17 @@ export class DefinePipelineInput extends CommandInput {
   @Field({ description: 'Display name, at most 100 characters' })
   @IsText(100)
   name!: string;
+}
 
-  @Field(() => [PipelineStageInput], { description: `The open stages, 1 to ${MAX_STAGES}` })
-  @IsArray()
-  @ArrayMaxSize(MAX_STAGES)
-  @ValidateNested({ each: true })
-  @Type(() => PipelineStageInput)
-  stages!: PipelineStageInput[];
+@InputType({
+  description:
+    'Replaces the stage list of a pipeline with a new revision, in force from occurredAt on; ' +
+    'deals already in a dropped stage stay there, but no deal can move into it',
+})
+export class RevisePipelineStagesInput extends PipelineStagesInput {
+  @Field(() => ID)
+  @IsEntityId()
+  pipelineId!: string;
 }
 
 @ObjectType({ description: 'What a pipeline mutation wrote' })

@@ -1,0 +1,87 @@
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import type { Position } from '@revops/event-store';
+import { ReadModels } from '../../common/read-side/read-models';
+import { reportPeriod } from '../../leads/queries/report-period';
+import type { SalesMetrics, StageConversionReport } from '../graphql/sales-metrics.types';
+import { addByCurrency, pipelineFigures } from '../pipeline-figures';
+import {
+  closedDealsAsOf,
+  HISTORY_PROJECTIONS,
+  openDealsAsOf,
+  pipelinesAsOf,
+  stagesReachedByCohort,
+  type DealFilter,
+  type PipelineAsOf,
+} from '../pipeline-history.reader';
+import { closeMetrics, stageConversion, velocityByCurrency } from '../sales-metrics';
+import { pipelineAmount } from './pipeline.query';
+
+export class SalesMetricsQuery extends Query<SalesMetrics> {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    readonly filter: DealFilter,
+    readonly minPosition?: Position,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(SalesMetricsQuery)
+export class SalesMetricsQueryHandler implements IQueryHandler<SalesMetricsQuery> {
+  constructor(private readonly readModels: ReadModels) {}
+
+  async execute({ from, to, filter, minPosition }: SalesMetricsQuery): Promise<SalesMetrics> {
+    reportPeriod(from, to);
+    // The readers count events at or before an instant; business times are whole milliseconds
+    // (the domain canonicalises them), so the period's last instant makes `[from, to)` exact.
+    const end = new Date(Date.parse(to) - 1).toISOString();
+    const view = await this.readModels.open(HISTORY_PROJECTIONS, minPosition);
+    const closes = closeMetrics(await closedDealsAsOf(view, from, end, filter));
+    const open = await openDealsAsOf(view, end, filter);
+    const pipelines = await pipelinesAsOf(view, end, filter.pipelineId ?? null);
+    const cohort = await stagesReachedByCohort(view, from, end, filter);
+
+    const weighted = addByCurrency(
+      pipelines.flatMap(
+        (pipeline) => pipelineFigures(pipeline.stages, open.filter((group) => group.pipelineId === pipeline.pipelineId)).amounts,
+      ),
+    );
+    return {
+      from,
+      to,
+      won: closes.won,
+      lost: closes.lost,
+      winRate: closes.winRate,
+      averageDealSize: closes.dealSizes.map(({ currency, wonCount, wonAmountMinor, average }) => ({
+        currency,
+        wonCount,
+        wonAmountMinor: Number(wonAmountMinor),
+        averageDealSizeMinor: Math.round(average),
+      })),
+      salesCycle: closes.salesCycle,
+      openCount: open.reduce((total, group) => total + group.count, 0),
+      stageConversion: pipelines
+        .filter((pipeline) => filter.pipelineId || cohort.some((deal) => deal.pipelineId === pipeline.pipelineId))
+        .map((pipeline) => conversionOf(pipeline, cohort)),
+      velocity: velocityByCurrency(open, closes).map(({ currency, openCount, perDay }) => ({
+        currency,
+        openCount,
+        minorPerDay: perDay === null ? null : Math.round(perDay),
+      })),
+      weightedPipeline: weighted.map(pipelineAmount),
+    };
+  }
+}
+
+function conversionOf(pipeline: PipelineAsOf, cohort: ReadonlyArray<{ pipelineId: string; reached: Set<string> }>): StageConversionReport {
+  const deals = cohort.filter((deal) => deal.pipelineId === pipeline.pipelineId).map((deal) => deal.reached);
+  const { stages, steps } = stageConversion(pipeline.stages.current, deals);
+  return {
+    pipelineId: pipeline.pipelineId,
+    revision: pipeline.revision.revision,
+    cohortCount: deals.length,
+    stages: stages.map(({ stageId, name, order, reached }) => ({ stageId, name, order, reached })),
+    steps: [...steps],
+  };
+}
