@@ -102,12 +102,11 @@ export async function countsIn(
   );
 }
 
-/** An md5 over every row of a version's stream_counts table, in key order. */
-export async function checksumOf(sql: Sql, schemaName: string): Promise<string> {
+/** An md5 over every row of a table of a version (stream_counts unless named), each row as text, in text order. */
+export async function checksumOf(sql: Sql, schemaName: string, table = 'stream_counts'): Promise<string> {
   const [row] = await sql.query<{ checksum: string }>(
-    `SELECT md5(coalesce(string_agg(concat_ws('|', stream_name, events, weight, last_revision, last_type), ','
-              ORDER BY stream_name COLLATE "C"), '')) AS checksum
-       FROM "${schemaName}".stream_counts`,
+    `SELECT md5(coalesce(string_agg(line, ',' ORDER BY line COLLATE "C"), '')) AS checksum
+       FROM (SELECT stored::text AS line FROM "${schemaName}"."${table}" AS stored) AS lines`,
   );
   return row.checksum;
 }
