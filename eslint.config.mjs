@@ -38,4 +38,23 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The attribution engine is pure: journeys in, credits out. It comes after the block
+    // above, which it would otherwise lose to, since a later block replaces a rule's options.
+    files: ['libs/attribution/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*'], message: 'libs/attribution must not depend on NestJS.' },
+            { group: ['typeorm', 'typeorm/*', 'pg'], message: 'libs/attribution must not depend on storage.' },
+            { group: ['@eventstore/*', '@grpc/*'], message: 'libs/attribution must not depend on the event store.' },
+            { group: ['@revops/*'], message: 'libs/attribution depends on nothing of ours.' },
+            { group: ['fs', 'fs/*', 'node:*', 'http', 'https', 'net', 'child_process'], message: 'libs/attribution does no I/O.' },
+          ],
+        },
+      ],
+    },
+  },
 );

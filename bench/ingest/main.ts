@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventStore } from '@revops/event-store';
@@ -9,6 +9,7 @@ import { startApi } from '../../apps/api/src/bootstrap';
 import { forEachConcurrently } from '../../apps/api/src/touchpoints/ingestion/concurrently';
 import { ingestionLimits } from '../../apps/api/src/touchpoints/ingestion/ingestion-limits';
 import { generateTraffic, type TouchpointPayload } from '../generators/traffic';
+import { log, machine, positiveInteger, writeReport } from '../report';
 import { appendsOfBatch, forPass, inBatches, type StreamAppend } from './prepare';
 
 const USAGE = `npm run bench:ingest -- [--touchpoints N] [--batch-size N] [--in-flight N] [--rounds N] [--seed N] [--large]
@@ -47,11 +48,11 @@ async function main(): Promise<void> {
     return;
   }
   const config = {
-    touchpointsPerPass: positiveInteger(values.touchpoints ?? (values.large ? '100000' : '12000'), '--touchpoints'),
-    batchSize: positiveInteger(values['batch-size'], '--batch-size'),
-    inFlight: positiveInteger(values['in-flight'], '--in-flight'),
-    rounds: positiveInteger(values.rounds, '--rounds'),
-    seed: positiveInteger(values.seed, '--seed'),
+    touchpointsPerPass: positiveInteger(values.touchpoints ?? (values.large ? '100000' : '12000'), '--touchpoints', USAGE),
+    batchSize: positiveInteger(values['batch-size'], '--batch-size', USAGE),
+    inFlight: positiveInteger(values['in-flight'], '--in-flight', USAGE),
+    rounds: positiveInteger(values.rounds, '--rounds', USAGE),
+    seed: positiveInteger(values.seed, '--seed', USAGE),
     appendConcurrency: ingestionLimits.appendConcurrency,
   };
   if (config.batchSize > ingestionLimits.maxItems) throw new Error(`--batch-size may be at most ${ingestionLimits.maxItems}`);
@@ -61,7 +62,6 @@ async function main(): Promise<void> {
   // production: no schema file written into the working tree; warn: no line per request.
   const api = await startApi({ PORT: '0', DATA_DIR: dataDir, NODE_ENV: 'production', LOG_LEVEL: 'warn' });
   const store = new EventStore({ connectionString: api.runtime.eventStore.connectionString });
-  const log = (line: string) => process.stderr.write(`${line}\n`);
 
   try {
     log(`bench:ingest ${config.touchpointsPerPass} touchpoints per pass, batches of ${config.batchSize}, ${config.inFlight} in flight, ${config.rounds} rounds`);
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     const report = {
       benchmark: 'ingest',
       finishedAt: finishedAt.toISOString(),
-      machine: { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model },
+      machine: machine(),
       config,
       traffic: { ...traffic.people, kinds: countKinds(traffic.touchpoints) },
       raw: { touchpointsPerSecond: Math.round(rawRate), passes: raw },
@@ -102,13 +102,8 @@ async function main(): Promise<void> {
       aim: 0.6,
       aimMet: ratio >= 0.6,
     };
-    const resultsDir = join(process.cwd(), 'bench', 'results');
-    await mkdir(resultsDir, { recursive: true });
-    const json = `${JSON.stringify(report, null, 2)}\n`;
-    const stamp = finishedAt.toISOString().replace(/[:.]/g, '-');
-    await writeFile(join(resultsDir, `ingest-${stamp}.json`), json);
-    await writeFile(join(resultsDir, 'ingest-latest.json'), json);
-    log(`raw ${Math.round(rawRate)}/s, http ${Math.round(httpRate)}/s, ratio ${ratio.toFixed(3)} (aim ≥ 0.6): bench/results/ingest-${stamp}.json`);
+    const file = await writeReport('ingest', report, finishedAt);
+    log(`raw ${Math.round(rawRate)}/s, http ${Math.round(httpRate)}/s, ratio ${ratio.toFixed(3)} (aim ≥ 0.6): ${file}`);
   } finally {
     await store.close();
     await api.close();
@@ -173,10 +168,6 @@ function countKinds(touchpoints: readonly TouchpointPayload[]): Record<string, n
   return counts;
 }
 
-function positiveInteger(value: string, flag: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`${flag} must be a positive integer (got "${value}")\n\n${USAGE}`);
-  return Number(value);
-}
 
 main().then(
   () => process.exit(0),

@@ -1,0 +1,37 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+/** What every benchmark report says about where it ran. */
+export function machine() {
+  return { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model };
+}
+
+/**
+ * Writes a benchmark's report to bench/results as `<name>-latest.json` and a timestamped
+ * copy, and answers the copy's path.
+ */
+export async function writeReport(name: string, report: object, finishedAt = new Date()): Promise<string> {
+  const resultsDir = join(process.cwd(), 'bench', 'results');
+  await mkdir(resultsDir, { recursive: true });
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  const stamp = finishedAt.toISOString().replace(/[:.]/g, '-');
+  const file = join('bench', 'results', `${name}-${stamp}.json`);
+  await writeFile(join(process.cwd(), file), json);
+  await writeFile(join(resultsDir, `${name}-latest.json`), json);
+  return file;
+}
+
+/** Nearest-rank percentiles (q in 0..1) of a list of durations, in the list's unit. */
+export function percentiles(values: readonly number[], quantiles: readonly number[]): number[] {
+  if (values.length === 0) return quantiles.map(() => Number.NaN);
+  const sorted = [...values].sort((a, b) => a - b);
+  return quantiles.map((q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]);
+}
+
+export function positiveInteger(value: string, flag: string, usage: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`${flag} must be a positive integer (got "${value}")\n\n${usage}`);
+  return Number(value);
+}
+
+export const log = (line: string) => process.stderr.write(`${line}\n`);
