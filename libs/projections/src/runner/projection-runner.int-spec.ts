@@ -459,6 +459,29 @@ describe('ProjectionRunner against the event-store dev server and PostgreSQL', (
       expect(Date.now() - started).toBeLessThan(1_000);
     });
 
+    it('gets past a long tail of events it does not consume, which a read waiting for the last of them needs', async () => {
+      const category = uniqueCategory('tailed');
+      const projection = streamCountsProjection({ name: 'counts_tail', consumes: { streamNamePrefixes: [`${category}-`] } });
+      // A scan slice smaller than the tail: the checkpoint gets there over several idle turns.
+      const instance = startProjections([projection], { runner: { ...FAST_RUNNER, idleScanEvents: 150 } });
+      await appendEvents(store, category, 1);
+      await eventually(() => instance.serving.resolve('counts_tail').catch(() => undefined), Boolean, 'a version serves');
+
+      // Far more than read-your-writes scans itself (256), and than one idle turn reads.
+      const tail = await appendEvents(store, uniqueCategory('tail'), 1_200, { perAppend: 50 });
+      await instance.readYourWrites.waitForPosition('counts_tail', lastPosition(tail), 15_000);
+
+      // The subscription's own checkpoints stop short of the end; the idle runner gets there.
+      const end = lastPosition(tail).commit;
+      const checkpoint = await eventually(
+        async () => (await instance.status.list('counts_tail'))[0]?.checkpoint?.commit ?? 0n,
+        (commit) => commit >= end,
+        'the checkpoint reaches the end of the tail',
+      );
+      expect(checkpoint).toBeGreaterThanOrEqual(end);
+      expect((await countsIn(sql, 'rm_counts_tail_v1')).reduce((sum, row) => sum + row.events, 0)).toBe(1);
+    });
+
     it('rejects with PROJECTION_TIMEOUT when the projection does not get there in time', async () => {
       const category = uniqueCategory('late');
       const projection = streamCountsProjection({ name: 'counts_late', consumes: { streamNamePrefixes: [`${category}-`] } });

@@ -3,6 +3,7 @@ import { comparePositions, type AllSubscription, type EventStore, type Position,
 import { BatchQueue, type Batch } from './batch-queue';
 import { ProjectionBookkeeping, type FailureReport, type VersionKey, type VersionRecord } from './bookkeeping';
 import { CheckpointMovedError } from './errors';
+import { matcherOf } from './event-matcher';
 import { abortableSleep, type Lease, type LeaseProvider } from './leases';
 import { formatPosition } from './positions';
 import { projectionSchema, validateProjection, type Projection, type ProjectionSchema } from './projection';
@@ -38,6 +39,8 @@ export interface RunnerSettings {
   retiredTablesGraceMs: number;
   /** Window of the events/s figure. */
   rateWindowMs: number;
+  /** Events of `$all` an idle, live runner reads per turn to move its checkpoint over what its filter drops. */
+  idleScanEvents: number;
   /** Reconnection backoff of the subscription when the event store goes away. */
   reconnect: { initialDelayMs: number; maxDelayMs: number };
 }
@@ -52,6 +55,7 @@ export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
   checkpointWriteIntervalMs: 1_000,
   retiredTablesGraceMs: 5 * 60_000,
   rateWindowMs: 10_000,
+  idleScanEvents: 20_000,
   reconnect: { initialDelayMs: 100, maxDelayMs: 5_000 },
 };
 
@@ -95,6 +99,8 @@ export class ProjectionRunner {
   private checkpointPosition: Position | null = null;
   private lastCheckpointWrite = 0;
   private reconnectCount = 0;
+  /** How far an idle scan has found nothing this projection consumes; null to start at the checkpoint. */
+  private idleScanned: Position | null = null;
   private rate: RateMeter;
   private active: { queue: BatchQueue; subscription: AllSubscription } | undefined;
   private doorbell: (() => void) | undefined;
@@ -289,6 +295,7 @@ export class ProjectionRunner {
         }
         if (taken.batch.caughtUp) await this.caughtUp(lease);
       }
+      if (taken.kind === 'idle' && this.currentState === 'live') await this.advanceOverDropped(lease);
       // Operators and other versions act through the read store too; a busy runner looks as
       // often as an idle one.
       if (Date.now() - lastLook >= this.settings.pollIntervalMs) {
@@ -328,6 +335,35 @@ export class ProjectionRunner {
     this.lastCheckpointWrite = Date.now();
     this.rate.record(events.length);
     this.deps.signals.committed({ ...this.key, checkpoint, events: events.length, batch: events });
+  }
+
+  /**
+   * A filtered subscription reports checkpoints only now and then, so after the last event it
+   * consumes, the checkpoint can stay behind the head however long the log grows with events
+   * it drops, and read-your-writes would wait on it in vain. An idle runner reads `$all` on
+   * from its checkpoint, a slice per turn, and once it finds nothing it consumes up to the
+   * head it read first, moves its checkpoint there. A consumed event on the way is left to
+   * the subscription, which brings it.
+   */
+  private async advanceOverDropped(lease: Lease): Promise<void> {
+    const head = await this.deps.store.headPosition();
+    if (head === null || !this.isAhead(head)) return;
+    const from = this.idleScanned !== null && this.isAhead(this.idleScanned) ? this.idleScanned : this.checkpointPosition;
+    const consumes = matcherOf(this.projection.consumes);
+    let scanned = from;
+    let read = 0;
+    for await (const event of this.deps.store.readAll({ from: from ?? 'start', maxCount: this.settings.idleScanEvents })) {
+      read++;
+      if (from !== null && comparePositions(event.position, from) <= 0) continue;
+      if (comparePositions(event.position, head) > 0) break;
+      if (consumes(event.streamName, event.type)) return;
+      scanned = event.position;
+      if (this.stopping || lease.isLost) return;
+    }
+    this.idleScanned = scanned;
+    const reachedHead = scanned !== null && comparePositions(scanned, head) >= 0;
+    if (!reachedHead && read >= this.settings.idleScanEvents) return;
+    await applyIsolating([], head, (part, to) => this.commit(part, to), this.settings.retry, this.retryHooks(lease));
   }
 
   private async caughtUp(lease: Lease): Promise<void> {
