@@ -1,0 +1,332 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline as streamPipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { EventStore, type Position } from '@revops/event-store';
+import { startEventStoreDevServer } from '@revops/eventstore-dev';
+import { allProjections, Projections, typeOrmReadStore } from '@revops/projections';
+import { openReadStore, startEmbeddedPostgres } from '@revops/read-models';
+import { startApi } from '../../apps/api/src/bootstrap';
+import { forEachConcurrently } from '../../apps/api/src/touchpoints/ingestion/concurrently';
+import { SeededRandom } from '../generators/random';
+import { log, machine, percentiles, positiveInteger, writeReport } from '../report';
+import { salesHistory, type SalesHistory } from './history';
+
+const USAGE = `npm run bench:projections -- [--opportunities N] [--clients N] [--requests N] [--seed N]
+
+Rebuild of every read model from a generated sales history, which feeds pipelines and opportunities
+(about eleven events a deal; the default 92,000 deals make just over 1,000,000 events),
+against a raw read of $all and a bulk COPY of the same final rows, in the same run; then
+GraphQL latency of opportunities, pipeline and salesMetrics under concurrent clients over
+real HTTP. Uses DATABASE_URL when set, embedded PostgreSQL otherwise; the event store is
+the dev server, on a fresh journal.
+Defaults: --opportunities 92000 --clients 100 --requests 2000 (per query).`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      opportunities: { type: 'string', default: '92000' },
+      clients: { type: 'string', default: '100' },
+      requests: { type: 'string', default: '2000' },
+      seed: { type: 'string', default: '20241001' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const config = {
+    opportunities: positiveInteger(values.opportunities, '--opportunities', USAGE),
+    clients: positiveInteger(values.clients, '--clients', USAGE),
+    requestsPerQuery: positiveInteger(values.requests, '--requests', USAGE),
+    seed: positiveInteger(values.seed, '--seed', USAGE),
+    readStore: process.env.DATABASE_URL ? 'postgresql' : 'embedded',
+  };
+  Logger.overrideLogger(['error', 'warn']);
+  const dir = await mkdtemp(join(tmpdir(), 'revops-bench-projections-'));
+  const devServer = await startEventStoreDevServer({ dataDir: join(dir, 'eventstore'), port: 0 });
+  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
+  const database = await freshDatabase(process.env.DATABASE_URL ?? embedded!.url, embedded !== undefined);
+  const store = new EventStore({ connectionString: devServer.connectionString });
+  try {
+    log(`bench:projections ${config.opportunities} opportunities, read store ${config.readStore}`);
+    const history = salesHistory({ opportunities: config.opportunities, seed: config.seed });
+    const written = await writeHistory(store, history);
+    log(`  wrote ${history.events} events in ${written.seconds.toFixed(1)} s (${Math.round(history.events / written.seconds)}/s)`);
+
+    const rawRead = await readAllOnce(store);
+    log(`  raw read of $all: ${rawRead.events} events in ${rawRead.seconds.toFixed(1)} s (${Math.round(rawRead.eventsPerSecond)}/s)`);
+    const rebuild = await rebuildReadModels(store, database, written.head);
+    log(`  rebuild: ${rebuild.seconds.toFixed(1)} s (${Math.round(history.events / rebuild.seconds)} events/s)`);
+    const copy = await copyFinalRows(database.url, rebuild.schemas);
+    log(`  COPY of the final ${copy.rows} rows: ${copy.seconds.toFixed(2)} s`);
+
+    const queries = await measureQueries(dir, database.url, devServer.connectionString, history, config);
+    const rebuildRate = history.events / rebuild.seconds;
+    const copyRate = history.events / copy.seconds;
+    const finishedAt = new Date();
+    const report = {
+      benchmark: 'projections',
+      finishedAt: finishedAt.toISOString(),
+      machine: machine(),
+      config,
+      history: { events: history.events, opportunities: config.opportunities, pipelines: history.pipelineIds.length, owners: history.ownerIds.length },
+      write: { seconds: round(written.seconds), eventsPerSecond: Math.round(history.events / written.seconds) },
+      rawRead: { seconds: round(rawRead.seconds), eventsPerSecond: Math.round(rawRead.eventsPerSecond) },
+      rebuild: { seconds: round(rebuild.seconds), eventsPerSecond: Math.round(rebuildRate), rows: copy.rowsByTable },
+      copy: { seconds: round(copy.seconds), rows: copy.rows, eventsPerSecondEquivalent: Math.round(copyRate) },
+      ratios: {
+        rebuildToRawRead: round(rebuildRate / rawRead.eventsPerSecond),
+        rebuildToCopy: round(rebuildRate / copyRate),
+      },
+      queries,
+      aims: {
+        rebuildToRawRead: 0.5,
+        rebuildToRawReadMet: rebuildRate / rawRead.eventsPerSecond >= 0.5,
+        p95Ms: 50,
+        p95Met: Object.values(queries).every((query) => query.p95Ms < 50),
+      },
+    };
+    const file = await writeReport('projections', report, finishedAt);
+    log(`rebuild/raw read ${report.ratios.rebuildToRawRead}, rebuild/COPY ${report.ratios.rebuildToCopy}: ${file}`);
+  } finally {
+    await store.close();
+    await database.drop();
+    await embedded?.stop();
+    await devServer.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every stream of the history in one append each, in business-time metadata. */
+async function writeHistory(store: EventStore, history: SalesHistory): Promise<{ seconds: number; head: Position }> {
+  const started = performance.now();
+  let head: Position = { commit: 0n, prepare: 0n };
+  await forEachConcurrently(history.streams, 32, async (stream) => {
+    const correlation = randomUUID();
+    const result = await store.append(
+      stream.streamName,
+      stream.events.map((event, i) => ({
+        type: event.type,
+        data: event.data,
+        metadata: {
+          $correlationId: correlation,
+          $causationId: correlation,
+          actor: { type: 'user' as const, id: stream.actorId },
+          source: 'import',
+          occurredAt: stream.occurredAt[i],
+        },
+      })),
+      { expectedRevision: 'no_stream' },
+    );
+    if (result.position.commit > head.commit) head = result.position;
+  });
+  return { seconds: (performance.now() - started) / 1000, head };
+}
+
+async function readAllOnce(store: EventStore): Promise<{ events: number; seconds: number; eventsPerSecond: number }> {
+  const started = performance.now();
+  let events = 0;
+  for await (const event of store.readAll()) if (!event.streamName.startsWith('$')) events++;
+  const seconds = (performance.now() - started) / 1000;
+  return { events, seconds, eventsPerSecond: events / seconds };
+}
+
+interface Database {
+  readonly url: string;
+  readonly embedded: boolean;
+  drop(): Promise<void>;
+}
+
+/** A database of its own on the server, or the embedded cluster's only one. */
+async function freshDatabase(serverUrl: string, embedded: boolean): Promise<Database> {
+  if (embedded) return { url: serverUrl, embedded, drop: async () => undefined };
+  const name = `revops_bench_${process.pid}`;
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    embedded,
+    drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/**
+ * Every read model rebuilt from position 0, as after a deploy of new versions, until each has
+ * passed the head. Only pipelines and opportunities consume the history; the others follow
+ * `$all` with filters that drop it.
+ */
+async function rebuildReadModels(store: EventStore, database: Database, head: Position): Promise<{ seconds: number; schemas: string[] }> {
+  const dataSource = await openReadStore({ url: database.url, embedded: database.embedded });
+  const projected = allProjections;
+  const projections = new Projections(
+    { store, sql: typeOrmReadStore(dataSource) },
+    { projections: projected, readStore: { url: database.url, embedded: database.embedded }, runner: { maxBatchSize: 1_000 } },
+  );
+  const started = performance.now();
+  projections.start();
+  try {
+    for (const { name } of projected) await projections.readYourWrites.waitForPosition(name, head, 3_600_000);
+    const seconds = (performance.now() - started) / 1000;
+    const schemas = (await Promise.all(projected.map(({ name }) => projections.serving.resolve(name)))).map((serving) => serving.schema.name);
+    return { seconds, schemas };
+  } finally {
+    await projections.stop();
+    await dataSource.destroy();
+  }
+}
+
+/**
+ * The bulk-load baseline: the rebuilt rows, read out with COPY TO beforehand, loaded with
+ * COPY FROM into empty tables of the same definition, indexes included.
+ */
+async function copyFinalRows(url: string, schemas: readonly string[]): Promise<{ seconds: number; rows: number; rowsByTable: Record<string, number> }> {
+  return withClient(url, async (client) => {
+    const tables = (
+      await client.query<{ schema: string; table: string }>(
+        `SELECT table_schema AS schema, table_name AS table FROM information_schema.tables WHERE table_schema = ANY($1) ORDER BY 1, 2`,
+        [schemas],
+      )
+    ).rows;
+    await client.query('DROP SCHEMA IF EXISTS bench_copy CASCADE; CREATE SCHEMA bench_copy');
+    const dumps: { target: string; chunks: Buffer[]; rows: number; source: string }[] = [];
+    for (const { schema, table } of tables) {
+      const target = `bench_copy."${schema}_${table}"`;
+      await client.query(`CREATE TABLE ${target} (LIKE "${schema}"."${table}" INCLUDING ALL)`);
+      const chunks: Buffer[] = [];
+      const out = client.query(copyTo(`COPY "${schema}"."${table}" TO STDOUT`));
+      for await (const chunk of out) chunks.push(chunk as Buffer);
+      const rows = Number((await client.query(`SELECT count(*) AS n FROM "${schema}"."${table}"`)).rows[0].n);
+      dumps.push({ target, chunks, rows, source: `${schema}.${table}` });
+    }
+    const started = performance.now();
+    for (const dump of dumps) await streamPipeline(Readable.from(dump.chunks), client.query(copyFrom(`COPY ${dump.target} FROM STDIN`)));
+    const seconds = (performance.now() - started) / 1000;
+    await client.query('DROP SCHEMA bench_copy CASCADE');
+    return {
+      seconds,
+      rows: dumps.reduce((sum, dump) => sum + dump.rows, 0),
+      rowsByTable: Object.fromEntries(dumps.map((dump) => [dump.source, dump.rows])),
+    };
+  });
+}
+
+interface QueryLatency {
+  requests: number;
+  errors: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  requestsPerSecond: number;
+}
+
+/** GraphQL over HTTP to an api on the rebuilt read models (it runs no projections itself). */
+async function measureQueries(
+  dir: string,
+  databaseUrl: string,
+  eventStoreUrl: string,
+  history: SalesHistory,
+  config: { clients: number; requestsPerQuery: number; seed: number },
+): Promise<Record<string, QueryLatency>> {
+  const api = await startApi({
+    PORT: '0',
+    DATA_DIR: join(dir, 'api'),
+    DATABASE_URL: databaseUrl,
+    EVENTSTORE_URL: eventStoreUrl,
+    RUN_PROJECTIONS: 'false',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+  });
+  const random = new SeededRandom(config.seed);
+  const statuses = [['OPEN'], ['WON'], ['OPEN', 'WON', 'LOST']];
+  const quarter = () => {
+    const start = Date.parse(history.from) + random.int(0, 7) * 91 * 86_400_000;
+    return { from: new Date(start).toISOString(), to: new Date(start + 91 * 86_400_000).toISOString() };
+  };
+  const requests: Record<string, () => { query: string; variables: Record<string, unknown> }> = {
+    opportunities: () => ({
+      query: `query ($filter: OpportunityFilterInput) { opportunities(filter: $filter, first: 50) {
+        totalCount edges { cursor node { id name stageId status amount { amountMinor currency } expectedCloseDate openedAt } } pageInfo { hasNextPage } } }`,
+      variables: { filter: { pipelineId: random.pick(history.pipelineIds), ownerId: random.pick(history.ownerIds), status: random.pick(statuses) } },
+    }),
+    pipeline: () => ({
+      query: `query ($pipelineId: ID!, $asOf: String) { pipeline(pipelineId: $pipelineId, asOf: $asOf) {
+        stages { stageId count amounts { currency amountMinor weightedAmountMinor } } totals { count } } }`,
+      // Half today's pipeline, half as of a past instant (answered from history).
+      variables: { pipelineId: random.pick(history.pipelineIds), asOf: random.chance(0.5) ? quarter().to : null },
+    }),
+    salesMetrics: () => ({
+      query: `query ($from: String!, $to: String!, $pipelineId: String) { salesMetrics(from: $from, to: $to, pipelineId: $pipelineId) {
+        won lost winRate salesCycle { meanDays medianDays } averageDealSize { currency averageDealSizeMinor } velocity { currency minorPerDay } } }`,
+      variables: { ...quarter(), pipelineId: random.pick(history.pipelineIds) },
+    }),
+  };
+  try {
+    const results: Record<string, QueryLatency> = {};
+    for (const [name, next] of Object.entries(requests)) {
+      await load(api.url, next, config.clients, Math.min(200, config.requestsPerQuery));
+      results[name] = await load(api.url, next, config.clients, config.requestsPerQuery);
+      log(`  ${name}: p50 ${results[name].p50Ms} ms, p95 ${results[name].p95Ms} ms, p99 ${results[name].p99Ms} ms (${results[name].requestsPerSecond}/s, ${results[name].errors} errors)`);
+    }
+    return results;
+  } finally {
+    await api.close();
+  }
+}
+
+/** `requests` requests from `clients` concurrent clients, each sending its next once answered. */
+async function load(url: string, next: () => { query: string; variables: Record<string, unknown> }, clients: number, requests: number): Promise<QueryLatency> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (sent < requests) {
+        sent++;
+        const body = JSON.stringify(next());
+        const t0 = performance.now();
+        const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        const answer = (await response.json()) as { errors?: unknown[] };
+        latencies.push(performance.now() - t0);
+        if (response.status !== 200 || answer.errors) {
+          if (errors++ === 0) log(`    first error: ${response.status} ${JSON.stringify(answer.errors ?? answer).slice(0, 400)}`);
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const [p50, p95, p99] = percentiles(latencies, [0.5, 0.95, 0.99]);
+  return { requests: latencies.length, errors, p50Ms: round(p50), p95Ms: round(p95), p99Ms: round(p99), requestsPerSecond: Math.round(latencies.length / seconds) };
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function round(value: number): number {
+  return Number(value.toFixed(3));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
