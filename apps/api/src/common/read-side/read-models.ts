@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Position } from '@revops/event-store';
-import { ReadYourWrites, ServingVersions, type ProjectionSchema } from '@revops/projections';
+import { ProjectionNotReadyError, ReadYourWrites, ServingVersions, type ProjectionSchema } from '@revops/projections';
 
 /** The serving versions of a few projections, resolved once for one query. */
 export interface ReadModelView {
@@ -30,13 +30,27 @@ export class ReadModels {
     if (minPosition) {
       await Promise.all(projections.map((name) => this.readYourWrites.waitForPosition(name, minPosition, timeoutMs)));
     }
-    const schemas = new Map<string, ProjectionSchema>(
-      await Promise.all(projections.map(async (name) => [name, (await this.serving.resolve(name)).schema] as const)),
+    // A read model that has never caught up fails only the parts of the answer that read it:
+    // a page of deals answers while the accounts read model is still being built.
+    const schemas = new Map<string, ProjectionSchema | ProjectionNotReadyError>(
+      await Promise.all(
+        projections.map(async (name) => {
+          const schema = await this.serving.resolve(name).then(
+            (serving) => serving.schema,
+            (error: unknown) => {
+              if (error instanceof ProjectionNotReadyError) return error;
+              throw error;
+            },
+          );
+          return [name, schema] as const;
+        }),
+      ),
     );
     return {
       table: (projection, table) => {
         const schema = schemas.get(projection);
         if (!schema) throw new Error(`Projection ${projection} was not opened for this query`);
+        if (schema instanceof ProjectionNotReadyError) throw schema;
         return schema.table(table);
       },
       query: <Row>(sql: string, parameters: readonly unknown[] = []) => this.dataSource.query<Row[]>(sql, [...parameters]),
