@@ -5,6 +5,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
 import { graphqlClient } from './support/graphql-client';
+import { readModelsCaughtUp } from './support/read-models';
 import { usePostgres, type PostgresHandle } from './support/postgres';
 
 jest.setTimeout(120_000);
@@ -80,16 +81,7 @@ describe('Live updates over graphql-ws', () => {
       { input: { name: 'Acme Corporation', domain: 'acme-corp.example' } },
     );
     accountId = account.data!.createAccount.accountId;
-    // Only the serving version publishes, and a fresh read store has none until each
-    // projection has caught up once.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const status = await send<{ projections: { serving: boolean; state: string }[] }>('{ projections { serving state } }');
-      const serving = status.data?.projections.filter((projection) => projection.serving) ?? [];
-      if (serving.length > 0 && serving.every((projection) => projection.state === 'CAUGHT_UP')) break;
-      if (Date.now() > deadline) throw new Error(`read models never caught up: ${JSON.stringify(status)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await readModelsCaughtUp(send, ['pipelines', 'opportunities']);
   });
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { EventStore } from '@revops/event-store';
 import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
 import { graphqlClient } from './support/graphql-client';
+import { readModelsCaughtUp } from './support/read-models';
 import { usePostgres, type PostgresHandle } from './support/postgres';
 
 jest.setTimeout(120_000);
@@ -151,11 +152,13 @@ describe('Operating the read models over GraphQL', () => {
 
   it('reports every read model with its checkpoint and lag once it has caught up', async () => {
     const { position } = await openDeal('Status check');
-    await eventually('opportunities', (status) => status.state === 'CAUGHT_UP');
+    const names = ['campaigns', 'contacts', 'opportunities', 'pipelines', 'touchpoints'];
+    await readModelsCaughtUp(send, names);
+    await eventually('opportunities', (status) => BigInt(status.checkpoint?.commit ?? 0) >= BigInt(position.commit));
 
     const all = await statuses();
     expect(all.filter((status) => status.serving).map((status) => status.name)).toEqual(
-      expect.arrayContaining(['campaigns', 'contacts', 'opportunities', 'pipelines', 'touchpoints']),
+      expect.arrayContaining(names),
     );
     const [opportunities] = all.filter((status) => status.name === 'opportunities');
     expect(opportunities).toMatchObject({ state: 'CAUGHT_UP', lagEvents: 0, failure: null });
