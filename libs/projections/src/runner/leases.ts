@@ -37,6 +37,8 @@ export class PostgresAdvisoryLeases implements LeaseProvider {
   private readonly held = new Map<string, { key: string; session: Promise<Client>; markLost: () => void }>();
   private readonly trying = new Set<string>();
   private closed = false;
+  /** The lease session's statements, one at a time: runners take and release leases concurrently. */
+  private statements: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly url: string) {}
 
@@ -70,7 +72,7 @@ export class PostgresAdvisoryLeases implements LeaseProvider {
             this.held.delete(id);
             if (isLost) return;
             const client = await session.catch(() => undefined);
-            await client?.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
+            if (client) await this.serially(() => client.query('SELECT pg_advisory_unlock($1::bigint)', [key])).catch(() => undefined);
           },
         };
       }
@@ -90,8 +92,14 @@ export class PostgresAdvisoryLeases implements LeaseProvider {
   private async tryLock(key: string): Promise<{ granted: boolean; session: Promise<Client> }> {
     const session = this.connect();
     const client = await session;
-    const { rows } = await client.query<{ granted: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS granted', [key]);
+    const { rows } = await this.serially(() => client.query<{ granted: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS granted', [key]));
     return { granted: rows[0]?.granted === true, session };
+  }
+
+  private serially<T>(statement: () => Promise<T>): Promise<T> {
+    const result = this.statements.then(statement, statement);
+    this.statements = result.catch(() => undefined);
+    return result;
   }
 
   private connect(): Promise<Client> {
