@@ -28,18 +28,26 @@ export interface PipelineAsOf {
 const instant = (value: Date | string) => new Date(value).toISOString();
 
 /**
- * The deal's last stay that began at or before T (`$1`): open at T when it had not ended by
- * then, closed at T when it ended by then in a win or a loss. A stay ending in a stage change
- * by T is never the last, since the next one began when it ended.
+ * The stays that began at or before T (`$1`) and had not ended by then, one per deal open at T:
+ * a deal's stays follow one another without overlap, each ending when the next transition in
+ * business time happens, so at most one of them spans T, and it is the last to have begun.
+ * Open and ended stays are read apart so each side is a range over its own index.
  */
-function lastStayAsOf(view: ReadModelView, filterFrom: number): string {
-  return `SELECT DISTINCT ON (h.opportunity_id) h.opportunity_id, h.stage_id, h.exited_at, h.exit, o.pipeline_id, o.opened_at
-            FROM ${view.table(OPPORTUNITIES_PROJECTION, 'opportunity_stage_history')} h
-            JOIN ${view.table(OPPORTUNITIES_PROJECTION, 'opportunities')} o ON o.opportunity_id = h.opportunity_id
-           WHERE h.entered_at <= $1
-             AND ($${filterFrom}::text IS NULL OR o.pipeline_id = $${filterFrom})
-             AND ($${filterFrom + 1}::text IS NULL OR o.owner_id = $${filterFrom + 1})
-           ORDER BY h.opportunity_id, h.seq DESC`;
+function staysOpenAt(view: ReadModelView, pipelineParameter: string): string {
+  const history = view.table(OPPORTUNITIES_PROJECTION, 'opportunity_stage_history');
+  const inPipeline = `(${pipelineParameter}::text IS NULL OR h.pipeline_id = ${pipelineParameter})`;
+  return `SELECT h.opportunity_id, h.pipeline_id, h.stage_id FROM ${history} h
+           WHERE h.exited_at IS NULL AND h.entered_at <= $1 AND ${inPipeline}
+          UNION ALL
+          SELECT h.opportunity_id, h.pipeline_id, h.stage_id FROM ${history} h
+           WHERE h.exited_at > $1 AND h.entered_at <= $1 AND ${inPipeline}`;
+}
+
+/** Only a filter by owner needs the deal's row: the stay carries its pipeline. */
+function ownedBy(view: ReadModelView, ownerParameter: string, ownerId: string | null | undefined): string {
+  if (!ownerId) return '';
+  return `JOIN ${view.table(OPPORTUNITIES_PROJECTION, 'opportunities')} o
+            ON o.opportunity_id = s.opportunity_id AND o.owner_id = ${ownerParameter}`;
 }
 
 /** The figure of `kind` in force at T (`$1`) for the deal `s.opportunity_id`: the last to take effect, ties by arrival. */
@@ -58,12 +66,12 @@ export async function openDealsAsOf(
   filter: DealFilter,
 ): Promise<Array<OpenDealGroup & { pipelineId: string }>> {
   const rows = await view.query<{ pipeline_id: string; stage_id: string; currency: string; count: number; amount_minor: string }>(
-    `WITH s AS (${lastStayAsOf(view, 2)})
-     SELECT s.pipeline_id, s.stage_id, a.currency, count(*)::int AS count, sum(a.amount_minor)::text AS amount_minor
-       FROM s CROSS JOIN LATERAL (${amountAsOf(view, 'expected')}) a
-      WHERE s.exited_at IS NULL OR s.exited_at > $1
+    `SELECT s.pipeline_id, s.stage_id, a.currency, count(*)::int AS count, sum(a.amount_minor)::text AS amount_minor
+       FROM (${staysOpenAt(view, '$2')}) s
+       ${ownedBy(view, '$3', filter.ownerId)}
+      CROSS JOIN LATERAL (${amountAsOf(view, 'expected')}) a
       GROUP BY s.pipeline_id, s.stage_id, a.currency`,
-    [at, filter.pipelineId ?? null, filter.ownerId ?? null],
+    [at, filter.pipelineId ?? null, ...(filter.ownerId ? [filter.ownerId] : [])],
   );
   return rows.map((row) => ({
     pipelineId: row.pipeline_id,
@@ -74,8 +82,13 @@ export async function openDealsAsOf(
   }));
 }
 
-/** Deals whose outcome at `end` is a win or a loss closed within [from, end], with the won amount of that close. */
+/**
+ * Deals whose outcome at `end` is a win or a loss closed within [from, end], with the won amount
+ * of that close: a stay ending in the close within the period, unless the deal was reopened
+ * by `end` (a later stay began).
+ */
 export async function closedDealsAsOf(view: ReadModelView, from: string, end: string, filter: DealFilter): Promise<ClosedDeal[]> {
+  const history = view.table(OPPORTUNITIES_PROJECTION, 'opportunity_stage_history');
   const rows = await view.query<{
     exit: 'won' | 'lost';
     opened_at: Date | string;
@@ -83,10 +96,14 @@ export async function closedDealsAsOf(view: ReadModelView, from: string, end: st
     amount_minor: string | null;
     currency: string | null;
   }>(
-    `WITH s AS (${lastStayAsOf(view, 3)})
-     SELECT s.exit, s.opened_at, s.exited_at, w.amount_minor::text AS amount_minor, w.currency
-       FROM s LEFT JOIN LATERAL (${amountAsOf(view, 'won')}) w ON s.exit = 'won'
-      WHERE s.exit IN ('won', 'lost') AND s.exited_at <= $1 AND s.exited_at >= $2`,
+    `SELECT s.exit, o.opened_at, s.exited_at, w.amount_minor::text AS amount_minor, w.currency
+       FROM ${history} s
+       JOIN ${view.table(OPPORTUNITIES_PROJECTION, 'opportunities')} o ON o.opportunity_id = s.opportunity_id
+       LEFT JOIN LATERAL (${amountAsOf(view, 'won')}) w ON s.exit = 'won'
+      WHERE s.exit IN ('won', 'lost') AND s.exited_at <= $1 AND s.exited_at >= $2
+        AND ($3::text IS NULL OR s.pipeline_id = $3) AND ($4::text IS NULL OR o.owner_id = $4)
+        AND NOT EXISTS (SELECT 1 FROM ${history} later
+                         WHERE later.opportunity_id = s.opportunity_id AND later.seq > s.seq AND later.entered_at <= $1)`,
     [end, from, filter.pipelineId ?? null, filter.ownerId ?? null],
   );
   return rows.map((row) => ({
@@ -106,13 +123,14 @@ export async function stagesReachedByCohort(
   filter: DealFilter,
 ): Promise<Array<{ pipelineId: string; reached: Set<string> }>> {
   const rows = await view.query<{ opportunity_id: string; pipeline_id: string; stage_ids: string[] | string }>(
-    `SELECT o.opportunity_id, o.pipeline_id, array_agg(DISTINCT h.stage_id) AS stage_ids
+    // Per deal rather than one join: a hash join would read every stay up to `end` of every deal.
+    `SELECT o.opportunity_id, o.pipeline_id, r.stage_ids
        FROM ${view.table(OPPORTUNITIES_PROJECTION, 'opportunities')} o
-       JOIN ${view.table(OPPORTUNITIES_PROJECTION, 'opportunity_stage_history')} h
-         ON h.opportunity_id = o.opportunity_id AND h.entered_at <= $1
-      WHERE o.opened_at >= $2 AND o.opened_at <= $1
-        AND ($3::text IS NULL OR o.pipeline_id = $3) AND ($4::text IS NULL OR o.owner_id = $4)
-      GROUP BY o.opportunity_id, o.pipeline_id`,
+      CROSS JOIN LATERAL (SELECT array_agg(DISTINCT h.stage_id) AS stage_ids
+                            FROM ${view.table(OPPORTUNITIES_PROJECTION, 'opportunity_stage_history')} h
+                           WHERE h.opportunity_id = o.opportunity_id AND h.entered_at <= $1) r
+      WHERE o.opened_at >= $2 AND o.opened_at <= $1 AND r.stage_ids IS NOT NULL
+        AND ($3::text IS NULL OR o.pipeline_id = $3) AND ($4::text IS NULL OR o.owner_id = $4)`,
     [end, from, filter.pipelineId ?? null, filter.ownerId ?? null],
   );
   return rows.map((row) => ({ pipelineId: row.pipeline_id, reached: new Set(textArray(row.stage_ids)) }));
@@ -128,43 +146,30 @@ function textArray(value: string[] | string): string[] {
  * T and the stages that apply then; a pipeline not yet defined at T is left out.
  */
 export async function pipelinesAsOf(view: ReadModelView, at: string, pipelineId: string | null): Promise<PipelineAsOf[]> {
-  // One after the other: embedded PostgreSQL serves a single session.
-  const pipelines = await view.query<{ pipeline_id: string; name: string }>(
-    `SELECT pipeline_id, name FROM ${view.table(PIPELINES_PROJECTION, 'pipelines')} WHERE $1::text IS NULL OR pipeline_id = $1`,
+  // One round trip: the definitions are a few rows a pipeline, aggregated beside it.
+  const rows = await view.query<{ pipeline_id: string; name: string; revisions: string; stages: string }>(
+    `SELECT p.pipeline_id, p.name,
+            (SELECT COALESCE(json_agg(json_build_object('revision', r.revision, 'effectiveAt', r.effective_at)), '[]')
+               FROM ${view.table(PIPELINES_PROJECTION, 'pipeline_revisions')} r
+              WHERE r.pipeline_id = p.pipeline_id)::text AS revisions,
+            (SELECT COALESCE(json_agg(json_build_object('revision', s.revision, 'stageId', s.stage_id, 'name', s.name,
+                                                        'order', s.stage_order, 'winProbability', s.win_probability::text)), '[]')
+               FROM ${view.table(PIPELINES_PROJECTION, 'pipeline_stages')} s
+              WHERE s.pipeline_id = p.pipeline_id)::text AS stages
+       FROM ${view.table(PIPELINES_PROJECTION, 'pipelines')} p
+      WHERE $1::text IS NULL OR p.pipeline_id = $1`,
     [pipelineId],
   );
-  const revisions = await view.query<{ pipeline_id: string; revision: number; effective_at: Date | string }>(
-    `SELECT pipeline_id, revision, effective_at FROM ${view.table(PIPELINES_PROJECTION, 'pipeline_revisions')}
-      WHERE $1::text IS NULL OR pipeline_id = $1`,
-    [pipelineId],
-  );
-  const stages = await view.query<{
-    pipeline_id: string;
-    revision: number;
-    stage_id: string;
-    name: string;
-    stage_order: number;
-    win_probability: string;
-  }>(
-    `SELECT pipeline_id, revision, stage_id, name, stage_order, win_probability::text AS win_probability
-       FROM ${view.table(PIPELINES_PROJECTION, 'pipeline_stages')} WHERE $1::text IS NULL OR pipeline_id = $1`,
-    [pipelineId],
-  );
-  return pipelines.flatMap((pipeline) => {
-    const effects = revisions
-      .filter((row) => row.pipeline_id === pipeline.pipeline_id)
-      .map((row) => ({ revision: Number(row.revision), effectiveAt: instant(row.effective_at) }));
+  return rows.flatMap((row) => {
+    const effects = (JSON.parse(row.revisions) as Array<{ revision: number; effectiveAt: string }>).map((effect) => ({
+      revision: Number(effect.revision),
+      effectiveAt: instant(effect.effectiveAt),
+    }));
     const revision = revisionInForce(effects, at);
     if (!revision) return [];
-    const definitions: StageDefinition[] = stages
-      .filter((row) => row.pipeline_id === pipeline.pipeline_id)
-      .map((row) => ({
-        revision: Number(row.revision),
-        stageId: row.stage_id,
-        name: row.name,
-        order: Number(row.stage_order),
-        winProbability: Number(row.win_probability),
-      }));
-    return [{ pipelineId: pipeline.pipeline_id, name: pipeline.name, revision, stages: stagesInForce(definitions, revision.revision) }];
+    const definitions: StageDefinition[] = (
+      JSON.parse(row.stages) as Array<{ revision: number; stageId: string; name: string; order: number; winProbability: string }>
+    ).map((stage) => ({ ...stage, revision: Number(stage.revision), order: Number(stage.order), winProbability: Number(stage.winProbability) }));
+    return [{ pipelineId: row.pipeline_id, name: row.name, revision, stages: stagesInForce(definitions, revision.revision) }];
   });
 }

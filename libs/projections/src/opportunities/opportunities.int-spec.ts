@@ -182,7 +182,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
         `SELECT name, account_id, owner_id, pipeline_id, stage_id, amount_minor::int AS amount_minor, currency,
                 expected_close_date::text AS expected_close_date, status, opened_at, closed_at,
                 won_amount_minor::int AS won_amount_minor, won_currency, loss_reason, contact_roles
-           FROM rm_opportunities_v2.opportunities WHERE opportunity_id = $1`,
+           FROM rm_opportunities_v3.opportunities WHERE opportunity_id = $1`,
         [opportunityId],
       ),
     ).toEqual([
@@ -209,7 +209,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     ]);
 
     const historyQuery = `SELECT seq, stage_id, entry, entered_at, exited_at, exit, duration_seconds::float AS duration_seconds
-                            FROM rm_opportunities_v2.opportunity_stage_history WHERE opportunity_id = $1 ORDER BY seq`;
+                            FROM rm_opportunities_v3.opportunity_stage_history WHERE opportunity_id = $1 ORDER BY seq`;
     const day = 86_400;
     const stay = (seq: number, stageId: string, entry: string, [entered, exited]: [string, string], exit: string, seconds: number) => ({
       seq,
@@ -229,7 +229,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     expect(
       await rows(
         `SELECT kind, effective_at, amount_minor::int AS amount_minor, currency
-           FROM rm_opportunities_v2.opportunity_amount_history WHERE opportunity_id = $1 ORDER BY position`,
+           FROM rm_opportunities_v3.opportunity_amount_history WHERE opportunity_id = $1 ORDER BY position`,
         [opportunityId],
       ),
     ).toEqual([
@@ -275,7 +275,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
 
     expect(
       await rows(
-        `SELECT stage_id, entered_at, exited_at FROM rm_opportunities_v2.opportunity_stage_history
+        `SELECT stage_id, entered_at, exited_at FROM rm_opportunities_v3.opportunity_stage_history
           WHERE opportunity_id = $1 ORDER BY seq`,
         [opportunityId],
       ),

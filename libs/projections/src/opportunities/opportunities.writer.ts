@@ -20,8 +20,8 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
  */
 export const opportunitiesProjection: Projection = {
   name: OPPORTUNITIES_PROJECTION,
-  // v2 adds opportunity_amount_history, which as-of reports need.
-  version: 2,
+  // v2 adds opportunity_amount_history, which as-of reports need; v3 indexes the as-of reads.
+  version: 3,
   consumes: { streamNamePrefixes: ['opportunity-'] },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('opportunities')} (
@@ -50,6 +50,7 @@ export const opportunitiesProjection: Projection = {
      )`,
     `CREATE INDEX ON ${schema.table('opportunities')} (pipeline_id, status, stage_id)`,
     `CREATE INDEX ON ${schema.table('opportunities')} (owner_id)`,
+    `CREATE INDEX ON ${schema.table('opportunities')} (pipeline_id, opened_at) INCLUDE (owner_id)`,
     `CREATE TABLE ${schema.table('opportunity_stage_history')} (
        opportunity_id text NOT NULL,
        seq integer NOT NULL,
@@ -62,7 +63,13 @@ export const opportunitiesProjection: Projection = {
        duration_seconds numeric(14,3),
        PRIMARY KEY (opportunity_id, seq)
      )`,
-    `CREATE INDEX ON ${schema.table('opportunity_stage_history')} (pipeline_id, stage_id, entered_at)`,
+    // As-of reads: stays spanning an instant (open ones apart, few and always wanted) and closes in a period.
+    `CREATE INDEX ON ${schema.table('opportunity_stage_history')} (pipeline_id, entered_at)
+       INCLUDE (opportunity_id, stage_id) WHERE exited_at IS NULL`,
+    `CREATE INDEX ON ${schema.table('opportunity_stage_history')} (pipeline_id, exited_at)
+       INCLUDE (entered_at, opportunity_id, stage_id)`,
+    `CREATE INDEX ON ${schema.table('opportunity_stage_history')} (pipeline_id, exited_at)
+       INCLUDE (opportunity_id, seq, exit) WHERE exit IN ('won', 'lost')`,
     `CREATE TABLE ${schema.table('opportunity_amount_history')} (
        opportunity_id text NOT NULL,
        position numeric(20,0) NOT NULL,
@@ -72,7 +79,9 @@ export const opportunitiesProjection: Projection = {
        currency char(3) NOT NULL,
        PRIMARY KEY (opportunity_id, position)
      )`,
-    `CREATE INDEX ON ${schema.table('opportunity_amount_history')} (opportunity_id, kind, effective_at)`,
+    // The figure in force at an instant is the first entry of this order, read from the index alone.
+    `CREATE INDEX ON ${schema.table('opportunity_amount_history')} (opportunity_id, kind, effective_at DESC, position DESC)
+       INCLUDE (amount_minor, currency)`,
   ],
   apply: async (batch, tx) => {
     const ids = [...new Set(batch.map((event) => (event.data as { opportunityId: string }).opportunityId))];
