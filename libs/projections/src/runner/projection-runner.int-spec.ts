@@ -459,6 +459,20 @@ describe('ProjectionRunner against the event-store dev server and PostgreSQL', (
       expect(Date.now() - started).toBeLessThan(1_000);
     });
 
+    it('gathers planner statistics on the tables it filled once it has caught up', async () => {
+      const category = uniqueCategory('analyzed');
+      const projection = streamCountsProjection({ name: 'counts_analyzed', consumes: { streamNamePrefixes: [`${category}-`] } });
+      await appendEvents(store, category, 40);
+      const instance = startProjections([projection]);
+      await eventually(() => instance.serving.resolve('counts_analyzed').catch(() => undefined), Boolean, 'a version serves');
+
+      // reltuples is -1 until a table is analyzed (or vacuumed) for the first time.
+      const [{ reltuples }] = await sql.query<{ reltuples: number }>(
+        `SELECT reltuples FROM pg_class WHERE oid = 'rm_counts_analyzed_v1.stream_counts'::regclass`,
+      );
+      expect(Number(reltuples)).toBe(3);
+    });
+
     it('gets past a long tail of events it does not consume, which a read waiting for the last of them needs', async () => {
       const category = uniqueCategory('tailed');
       const projection = streamCountsProjection({ name: 'counts_tail', consumes: { streamNamePrefixes: [`${category}-`] } });

@@ -367,6 +367,8 @@ export class ProjectionRunner {
   }
 
   private async caughtUp(lease: Lease): Promise<void> {
+    // Before a rebuilt version takes over, so that it serves with statistics.
+    if (this.currentState !== 'live') await this.withTransientRetry(() => this.analyzeTables(), lease);
     const outcome = await this.withTransientRetry(() => this.bookkeeping.caughtUp(this.key), lease);
     if (outcome === undefined) return;
     if (outcome.status !== 'live') {
@@ -380,6 +382,19 @@ export class ProjectionRunner {
       this.deps.signals.changed({ name: this.key.name, version });
     }
     if (outcome.servingVersion === this.key.version) await this.dropRetiredTables(lease);
+  }
+
+  /**
+   * Planner statistics for the tables a catch-up filled. Without them (and where autovacuum
+   * is off or has not come round yet) the planner takes freshly rebuilt tables for empty and
+   * picks plans that crawl once queries read them.
+   */
+  private async analyzeTables(): Promise<void> {
+    const tables = await this.deps.sql.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'`,
+      [this.schema.name],
+    );
+    for (const { table_name } of tables) await this.deps.sql.query(`ANALYZE ${this.schema.table(table_name)}`);
   }
 
   /** Whether the row says what this runner did not do itself. The serving version also drops retired tables here. */
