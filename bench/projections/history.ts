@@ -41,7 +41,8 @@ const SPAN_DAYS = 730;
 /**
  * A seeded sales history as a CRM would have written it over two years: a few pipelines,
  * and deals that move forward (and sometimes back) through stages, change amount and close
- * date, gain contacts, are won or lost, and now and then reopened. About eleven events a deal.
+ * date, gain contacts, are won or lost, and now and then reopened. About nine and a half events
+ * a deal.
  */
 export function salesHistory(options: { opportunities: number; seed: number; pipelines?: number; owners?: number }): SalesHistory {
   const random = new SeededRandom(options.seed);
