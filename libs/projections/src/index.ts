@@ -36,7 +36,7 @@ export { ProjectionsStatus, type ProjectionStatus, type StatusSettings } from '.
 export { PROJECTIONS_OPTIONS, ProjectionsLifecycle, ProjectionsModule } from './runner/projections.module';
 export { ReadYourWrites, type ReadYourWritesSettings } from './runner/read-your-writes';
 export { typeOrmReadStore, type ReadStoreSql, type Sql, type SqlResult } from './runner/read-store-sql';
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './runner/retry';
+export { DEFAULT_RETRY_POLICY, isTransientDatabaseError, type RetryPolicy } from './runner/retry';
 export { ServingVersions, type ServingVersion } from './runner/serving-versions';
 export { ProjectionSignals, type Committed } from './runner/signals';
 export { allProjections } from './all-projections';

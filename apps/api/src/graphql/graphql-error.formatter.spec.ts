@@ -58,6 +58,17 @@ describe('GraphQL error formatter', () => {
       expect(errors).toEqual([cause.stack]);
     });
 
+    it('asks the client to retry when the read store is away or every connection stays busy', () => {
+      const { logger, errors } = recordingLogger();
+      const format = createGraphqlErrorFormatter(logger);
+      const cause = new Error('timeout exceeded when trying to connect');
+
+      expect(
+        format({ message: cause.message, ...located, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, new GraphQLError(cause.message, { originalError: cause })),
+      ).toEqual({ message: 'The read store is unavailable or busy; retry shortly', ...located, extensions: { code: 'SERVICE_UNAVAILABLE' } });
+      expect(errors).toEqual([]);
+    });
+
     it('treats a code outside the public list as internal', () => {
       const { logger } = recordingLogger();
       const format = createGraphqlErrorFormatter(logger);

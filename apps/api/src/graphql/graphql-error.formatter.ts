@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isTransientDatabaseError } from '@revops/projections';
 import type { FieldError } from '../common/validation/input-validation.error';
 import { publicErrorCodes, type PublicErrorCode } from './error-codes';
 
@@ -52,12 +53,17 @@ export function coercionFieldError(message: string, error: unknown): FieldError 
 export function createGraphqlErrorFormatter(logger: LoggerService) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const reported = formatted.extensions?.code;
-    const code: PublicErrorCode =
+    let code: PublicErrorCode =
       typeof reported === 'string' && known.has(reported) ? (reported as PublicErrorCode) : 'INTERNAL_SERVER_ERROR';
 
     let message = formatted.message;
     let fieldErrors: FieldError[] | undefined;
-    if (code === 'INTERNAL_SERVER_ERROR') {
+    // The read store down, or every pooled connection busy past the wait: the same read
+    // can succeed a moment later, so the client is told to retry rather than of a fault.
+    if (code === 'INTERNAL_SERVER_ERROR' && isTransientDatabaseError(unwrapResolverError(error))) {
+      code = 'SERVICE_UNAVAILABLE';
+      message = 'The read store is unavailable or busy; retry shortly';
+    } else if (code === 'INTERNAL_SERVER_ERROR') {
       const cause = unwrapResolverError(error);
       logger.error(
         cause instanceof Error ? (cause.stack ?? cause.message) : String(cause),
