@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
 import { graphqlClient, type GraphqlResponse } from './support/graphql-client';
-import { usePostgres, type PostgresHandle } from './support/postgres';
+import { startTestApi, type TestApi } from './support/api';
 
 // Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
 jest.setTimeout(120_000);
@@ -74,9 +70,7 @@ function qualityGroup(
 }
 
 describe('The lead funnel and lead quality over GraphQL', () => {
-  let dataDir: string;
-  let postgres: PostgresHandle;
-  let api: RunningApi;
+  let testApi: TestApi;
   let send: ReturnType<typeof graphqlClient>;
   /** The furthest position the scenario wrote: queries given it see all of it. */
   let written: Position = { commit: '0', prepare: '0' };
@@ -120,17 +114,8 @@ describe('The lead funnel and lead quality over GraphQL', () => {
   }
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'revops-lead-funnel-e2e-'));
-    postgres = await usePostgres();
-    api = await startApi({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      DATABASE_URL: postgres.url,
-      EVENTSTORE_URL: process.env.EVENTSTORE_URL,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
-    });
-    send = graphqlClient(api.url);
+    testApi = await startTestApi('lead-funnel');
+    ({ send } = testApi);
 
     const campaign = (campaignId: string, name: string, channel: string) =>
       mutate('createCampaign', { campaignId, name, channel, budget: { amountMinor: 1_000_000, currency: 'EUR' }, startDate: '2024-02-01' });
@@ -193,9 +178,7 @@ describe('The lead funnel and lead quality over GraphQL', () => {
   });
 
   afterAll(async () => {
-    await api?.close();
-    await postgres?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await testApi?.close();
   });
 
   // Cohort: ada, ben, cy, dee, eve (5 leads). MQL: all 5 (dee skipped it, but reached SQL).

@@ -1,10 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { anonymousIdForEmail } from '@revops/domain';
-import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
 import { graphqlClient } from './support/graphql-client';
-import { usePostgres, type PostgresHandle } from './support/postgres';
+import { startTestApi, type TestApi } from './support/api';
 
 // Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
 jest.setTimeout(180_000);
@@ -25,9 +21,7 @@ const webVisit = (externalId: string, anonymousId: string, occurredAt: string) =
 });
 
 describe('People over GraphQL', () => {
-  let dataDir: string;
-  let postgres: PostgresHandle;
-  let api: RunningApi;
+  let testApi: TestApi;
   let send: ReturnType<typeof graphqlClient>;
   let written: Position;
   let accountId: string;
@@ -59,17 +53,8 @@ describe('People over GraphQL', () => {
   }
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'revops-people-e2e-'));
-    postgres = await usePostgres();
-    api = await startApi({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      DATABASE_URL: postgres.url,
-      EVENTSTORE_URL: process.env.EVENTSTORE_URL,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
-    });
-    send = graphqlClient(api.url);
+    testApi = await startTestApi('people');
+    ({ send } = testApi);
 
     const account = await mutate(
       'createAccount',
@@ -158,9 +143,7 @@ describe('People over GraphQL', () => {
   });
 
   afterAll(async () => {
-    await api?.close();
-    await postgres?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await testApi?.close();
   });
 
   describe('contact', () => {

@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
 import { graphqlClient, type GraphqlResponse } from './support/graphql-client';
-import { usePostgres, type PostgresHandle } from './support/postgres';
+import { startTestApi, type TestApi } from './support/api';
 
 // Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
 jest.setTimeout(120_000);
@@ -64,9 +60,7 @@ const stage = (stageId: string, winProbability: number, amounts: Array<[string, 
  *   G bob  opened 02-05 negotiation 10,001 EUR; won 02-07 for 10,001 EUR
  */
 describe('Pipeline and sales metrics over GraphQL', () => {
-  let dataDir: string;
-  let postgres: PostgresHandle;
-  let api: RunningApi;
+  let testApi: TestApi;
   let send: ReturnType<typeof graphqlClient>;
   let lastWrite: Position;
 
@@ -102,17 +96,8 @@ describe('Pipeline and sales metrics over GraphQL', () => {
     write('closeOpportunityLost', { opportunityId, reason: 'PRICE', occurredAt });
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'revops-pipeline-metrics-e2e-'));
-    postgres = await usePostgres();
-    api = await startApi({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      DATABASE_URL: postgres.url,
-      EVENTSTORE_URL: process.env.EVENTSTORE_URL,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
-    });
-    send = graphqlClient(api.url);
+    testApi = await startTestApi('pipeline-metrics');
+    ({ send } = testApi);
 
     await write('definePipeline', { pipelineId: PIPELINE, name: 'New business', stages: stages(60), occurredAt: on('01-01', '00:00:00') });
     await write('createAccount', { accountId: 'acme', name: 'Acme', domain: 'acme.example', occurredAt: on('01-01', '00:00:00') });
@@ -144,9 +129,7 @@ describe('Pipeline and sales metrics over GraphQL', () => {
   });
 
   afterAll(async () => {
-    await api?.close();
-    await postgres?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await testApi?.close();
   });
 
   async function pipeline(args: { pipelineId?: string; asOf?: string; ownerId?: string } = {}) {

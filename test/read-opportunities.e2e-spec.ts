@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
+import { type RunningApi } from '../apps/api/src/bootstrap';
 import { graphqlClient, type GraphqlResponse } from './support/graphql-client';
-import { usePostgres, type PostgresHandle } from './support/postgres';
+import { startTestApi, type TestApi } from './support/api';
 
 // Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
 jest.setTimeout(180_000);
@@ -64,8 +61,7 @@ type Page = {
 };
 
 describe('Reading opportunities over GraphQL', () => {
-  let dataDir: string;
-  let postgres: PostgresHandle;
+  let testApi: TestApi;
   let api: RunningApi;
   let send: ReturnType<typeof graphqlClient>;
   let written: Position;
@@ -91,17 +87,8 @@ describe('Reading opportunities over GraphQL', () => {
   const idsOf = (result: Page) => result.edges.map((edge) => edge.node.id);
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'revops-read-opportunities-e2e-'));
-    postgres = await usePostgres();
-    api = await startApi({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      DATABASE_URL: postgres.url,
-      EVENTSTORE_URL: process.env.EVENTSTORE_URL,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
-    });
-    send = graphqlClient(api.url);
+    testApi = await startTestApi('read-opportunities');
+    ({ api, send } = testApi);
 
     const definedAt = '2024-02-01T08:00:00Z';
     await mutate('definePipeline', { pipelineId: 'enterprise', name: 'Enterprise', stages: enterpriseStages, occurredAt: definedAt });
@@ -148,9 +135,7 @@ describe('Reading opportunities over GraphQL', () => {
   });
 
   afterAll(async () => {
-    await api?.close();
-    await postgres?.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await testApi?.close();
   });
 
   describe('opportunity', () => {

@@ -9,7 +9,7 @@ export class LiveResolver {
   constructor(private readonly live: LiveUpdates) {}
 
   @Subscription(() => OpportunityChange, {
-    description: 'Each deal of the pipeline as it is right after a change to it was projected',
+    description: 'Each deal of the pipeline as it is right after a projected batch changed it (one message per deal and batch)',
     filter: (payload: Payload<typeof OPPORTUNITY_CHANGED, OpportunityChange>, variables: PipelineChangesArgs) =>
       payload[OPPORTUNITY_CHANGED].pipelineId === variables.pipelineId,
   })
