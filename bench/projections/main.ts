@@ -19,7 +19,7 @@ import { SeededRandom } from '../generators/random';
 import { log, machine, percentiles, positiveInteger, writeReport } from '../report';
 import { salesHistory, type SalesHistory } from './history';
 
-const USAGE = `npm run bench:projections -- [--opportunities N] [--clients N] [--requests N] [--seed N]
+const USAGE = `npm run bench:projections -- [--opportunities N] [--clients N] [--requests N] [--batch-size N] [--seed N]
 
 Rebuild of every read model from a generated sales history, which feeds pipelines and opportunities
 (about nine and a half events a deal; the default 106,000 deals make just over 1,000,000 events),
@@ -27,7 +27,8 @@ against a raw read of $all and a bulk COPY of the same final rows, in the same r
 GraphQL latency of opportunities, pipeline and salesMetrics under concurrent clients over
 real HTTP. Uses DATABASE_URL when set, embedded PostgreSQL otherwise; the event store is
 the dev server, on a fresh journal.
-Defaults: --opportunities 106000 --clients 100 --requests 2000 (per query).`;
+Defaults: --opportunities 106000 --clients 100 --requests 2000 (per query) --batch-size 1000
+(events per projection transaction during the rebuild).`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
       opportunities: { type: 'string', default: '106000' },
       clients: { type: 'string', default: '100' },
       requests: { type: 'string', default: '2000' },
+      'batch-size': { type: 'string', default: '1000' },
       seed: { type: 'string', default: '20241001' },
       help: { type: 'boolean', default: false },
     },
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     opportunities: positiveInteger(values.opportunities, '--opportunities', USAGE),
     clients: positiveInteger(values.clients, '--clients', USAGE),
     requestsPerQuery: positiveInteger(values.requests, '--requests', USAGE),
+    batchSize: positiveInteger(values['batch-size'], '--batch-size', USAGE),
     seed: positiveInteger(values.seed, '--seed', USAGE),
     readStore: process.env.DATABASE_URL ? 'postgresql' : 'embedded',
   };
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
 
     const rawRead = await readAllOnce(store);
     log(`  raw read of $all: ${rawRead.events} events in ${rawRead.seconds.toFixed(1)} s (${Math.round(rawRead.eventsPerSecond)}/s)`);
-    const rebuild = await rebuildReadModels(store, database, written.head);
+    const rebuild = await rebuildReadModels(store, database, written.head, config.batchSize);
     log(`  rebuild: ${rebuild.seconds.toFixed(1)} s (${Math.round(history.events / rebuild.seconds)} events/s)`);
     const copy = await copyFinalRows(database.url, rebuild.schemas);
     log(`  COPY of the final ${copy.rows} rows: ${copy.seconds.toFixed(2)} s`);
@@ -165,12 +168,17 @@ async function freshDatabase(serverUrl: string, embedded: boolean): Promise<Data
  * passed the head. Only pipelines and opportunities consume the history; the others follow
  * `$all` with filters that drop it.
  */
-async function rebuildReadModels(store: EventStore, database: Database, head: Position): Promise<{ seconds: number; schemas: string[] }> {
+async function rebuildReadModels(
+  store: EventStore,
+  database: Database,
+  head: Position,
+  maxBatchSize: number,
+): Promise<{ seconds: number; schemas: string[] }> {
   const dataSource = await openReadStore({ url: database.url, embedded: database.embedded });
   const projected = allProjections;
   const projections = new Projections(
     { store, sql: typeOrmReadStore(dataSource) },
-    { projections: projected, readStore: { url: database.url, embedded: database.embedded }, runner: { maxBatchSize: 1_000 } },
+    { projections: projected, readStore: { url: database.url, embedded: database.embedded }, runner: { maxBatchSize } },
   );
   const started = performance.now();
   projections.start();
