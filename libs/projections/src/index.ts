@@ -78,3 +78,4 @@ export { campaignChanges, type CampaignChanges, type CampaignRow, type CampaignS
 export { CAMPAIGNS_PROJECTION, campaignsProjection } from './campaigns/campaigns.writer';
 export { accountChanges, type AccountChanges, type AccountRow, type AccountTouchRow } from './accounts/accounts.projection';
 export { ACCOUNTS_PROJECTION, accountsProjection } from './accounts/accounts.writer';
+export { utcText } from './runner/utc-text';

@@ -1,11 +1,10 @@
 import type { LifecycleStage } from '@revops/domain';
 import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
 import { contactChanges, contactIdsOf, type ContactChanges, type ContactRow, type SalesVerdict } from './contacts.projection';
+import { utcText } from '../runner/utc-text';
 
 export const CONTACTS_PROJECTION = 'contacts';
 
-/** Canonical UTC with milliseconds, the form events carry, whatever the session's TimeZone. */
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * `contacts`, `contact_identity_links`, `contact_lifecycle_stages`, `lead_decisions` and
@@ -113,9 +112,9 @@ export async function readContacts(ids: readonly string[], tx: ProjectionTransac
   if (ids.length === 0) return new Map();
   const rows = await tx.query<StoredContact>(
     `SELECT contact_id, email, first_name, last_name, job_title, phone, company_name, lifecycle_stage, score,
-            sales_verdict, ${iso('sales_verdict_at')} AS sales_verdict_at, converting_touchpoint_id, converting_source,
-            converting_campaign_id, merged_into_contact_id, ${iso('captured_at')} AS captured_at,
-            ${iso('updated_at')} AS updated_at, stream_revision::text AS stream_revision
+            sales_verdict, ${utcText('sales_verdict_at')} AS sales_verdict_at, converting_touchpoint_id, converting_source,
+            converting_campaign_id, merged_into_contact_id, ${utcText('captured_at')} AS captured_at,
+            ${utcText('updated_at')} AS updated_at, stream_revision::text AS stream_revision
        FROM ${tx.schema.table('contacts')}
       WHERE contact_id = ANY($1::text[])`,
     [ids],

@@ -1,5 +1,6 @@
 import type { ContactRole } from '@revops/domain';
 import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
+import { utcText } from '../runner/utc-text';
 import {
   opportunityChanges,
   type OpportunityChanges,
@@ -10,8 +11,6 @@ import {
 
 export const OPPORTUNITIES_PROJECTION = 'opportunities';
 
-/** Canonical UTC with milliseconds, the form events carry, whatever the session's TimeZone. */
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * `opportunities` (current state), `opportunity_stage_history` (one row per stay in a
@@ -118,7 +117,7 @@ export async function readOpportunities(ids: readonly string[], tx: ProjectionTr
   const rows = await tx.query<StoredOpportunity>(
     `SELECT opportunity_id, name, account_id, owner_id, pipeline_id, pipeline_revision, stage_id,
             amount_minor::text AS amount_minor, currency, expected_close_date::text AS expected_close_date, status,
-            ${iso('opened_at')} AS opened_at, ${iso('closed_at')} AS closed_at,
+            ${utcText('opened_at')} AS opened_at, ${utcText('closed_at')} AS closed_at,
             won_amount_minor::text AS won_amount_minor, won_currency, loss_reason, loss_note,
             contact_roles, stream_revision::text AS stream_revision, transitions
        FROM ${tx.schema.table('opportunities')}

@@ -1,4 +1,4 @@
-import { utcText } from '../../common/read-side/utc-text';
+import { utcText } from '@revops/projections';
 import type { ReadModelView } from '../../common/read-side/read-models';
 import type { Account } from '../graphql/account-read.types';
 import { moneyOf } from '../graphql/money.types';

@@ -1,6 +1,6 @@
 import type { LeadRejectionReason, LifecycleStage } from '@revops/domain';
 import type { ReadModelView } from '../../common/read-side/read-models';
-import { utcText } from '../../common/read-side/utc-text';
+import { utcText } from '@revops/projections';
 import type { Contact, IdentityLink, IdentityLinkSource, LeadDecision, LifecycleStageTimes, SalesVerdict } from '../graphql/contact.types';
 
 interface StoredContact {

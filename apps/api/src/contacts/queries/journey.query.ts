@@ -2,7 +2,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { isAnonymousPersonKey, type Channel, type TouchpointKind } from '@revops/domain';
 import type { Position } from '@revops/event-store';
 import { ReadModels } from '../../common/read-side/read-models';
-import { utcText } from '../../common/read-side/utc-text';
+import { utcText } from '@revops/projections';
 import type { JourneyTouchpoint } from '../graphql/journey.types';
 
 export class JourneyQuery extends Query<JourneyTouchpoint[]> {

@@ -1,7 +1,7 @@
 import type { ContactRole, LossReason } from '@revops/domain';
 import { moneyOf } from '../../accounts/graphql/money.types';
 import type { ReadModelView } from '../../common/read-side/read-models';
-import { utcText } from '../../common/read-side/utc-text';
+import { utcText } from '@revops/projections';
 import type { Opportunity, StageEntry, StageExit, StageStay } from '../graphql/opportunity-read.types';
 import type { OpportunityStatus } from './opportunity-page-sql';
 
