@@ -195,8 +195,14 @@ describe('Operating the read models over GraphQL', () => {
     expect(await opportunityRows([waiting.opportunityId])).toEqual([waiting.opportunityId]);
     const [failure] = await api.app
       .get(DataSource)
-      .query('SELECT resolution, resolved_by, resolution_reason FROM projection_failures WHERE stream_name = $1', [streamName]);
+      .query(
+        `SELECT resolution, resolved_by, resolution_reason FROM projection_failures WHERE stream_name = $1 AND projection_name = 'opportunities'`,
+        [streamName],
+      );
     expect(failure).toEqual({ resolution: 'skipped', resolved_by: 'ops-oncall', resolution_reason: 'imported by mistake' });
+    // Attribution reads the same stream and stalls on the same event, on its own: each read
+    // model is operated apart.
+    expect((await eventually('attribution', (status) => status.state === 'STALLED')).failure).toMatchObject({ streamName });
   });
 
   it('resumes a stalled read model after the cause is fixed, applying what waited', async () => {

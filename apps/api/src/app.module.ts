@@ -18,6 +18,7 @@ import { OpportunitiesModule } from './opportunities/opportunities.module';
 import { LeadsModule } from './leads/leads.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
+import { AttributionModule } from './attribution/attribution.module';
 
 @Module({})
 export class AppModule {
@@ -51,6 +52,7 @@ export class AppModule {
         LeadsModule,
         AccountsModule,
         CampaignsModule,
+        AttributionModule,
       ],
       providers: [{ provide: ApiRuntime, useValue: runtime }],
       exports: [ApiRuntime],

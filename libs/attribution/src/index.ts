@@ -15,7 +15,7 @@ export {
 } from './journey';
 export { minorUnits, splitMinorUnits } from './money';
 export { NO_TOUCH, type Attribution, type Credit } from './credits';
-export { positions, type Position, type PositionWeights } from './models/position-weights';
+export { positions, scaledWeights, type Position, type PositionWeights } from './models/position-weights';
 export { DEFAULT_HALF_LIFE_DAYS } from './models/time-decay';
 export { attribute, presetWeights, ruleBasedModels, type PositionalModelName, type RuleBasedModel, type RuleBasedModelName } from './models/rule-based';
 export { canonicalRows, dimensions, dimensionValue, NOT_SET, pathRows, type Dimension, type PathOutcome, type PathRow, type ValueCredit } from './path-rows';

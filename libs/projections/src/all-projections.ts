@@ -1,4 +1,5 @@
 import { accountsProjection } from './accounts/accounts.writer';
+import { attributionProjection } from './attribution/attribution.writer';
 import { campaignsProjection } from './campaigns/campaigns.writer';
 import { contactsProjection } from './contacts/contacts.writer';
 import { touchpointsProjection } from './touchpoints/touchpoints.writer';
@@ -17,4 +18,5 @@ export const allProjections: readonly Projection[] = [
   touchpointsProjection,
   campaignsProjection,
   accountsProjection,
+  attributionProjection,
 ];

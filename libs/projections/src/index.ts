@@ -79,3 +79,19 @@ export { CAMPAIGNS_PROJECTION, campaignsProjection } from './campaigns/campaigns
 export { accountChanges, type AccountChanges, type AccountRow, type AccountTouchRow } from './accounts/accounts.projection';
 export { ACCOUNTS_PROJECTION, accountsProjection } from './accounts/accounts.writer';
 export { utcText } from './runner/utc-text';
+export {
+  attributionInputs,
+  type AttributionInputs,
+  dealCredits,
+  dealJourney,
+  decimalShare,
+  storedModels,
+  storedModelSpecs,
+  type CreditOptions,
+  type CreditRow,
+  type DealFacts,
+  type DealJourney,
+  type StoredModelName,
+} from './attribution/attribution.projection';
+export { readDealJourneys, type AttributionSql } from './attribution/attribution-journeys';
+export { ATTRIBUTION_PROJECTION, attributionProjection, writeAttribution } from './attribution/attribution.writer';

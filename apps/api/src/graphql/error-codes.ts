@@ -1,3 +1,4 @@
+import type { AttributionErrorCode } from '@revops/attribution';
 import type { DomainErrorCode } from '@revops/domain';
 import type { ProjectionErrorCode } from '@revops/projections';
 
@@ -89,6 +90,18 @@ export const projectionErrorCodeMap = {
   PROJECTION_NOT_STALLED: 'PROJECTION_NOT_STALLED',
   PROJECTION_SKIP_MISMATCH: 'PROJECTION_SKIP_MISMATCH',
 } as const satisfies Record<ProjectionErrorCode, TransportErrorCode | ProjectionErrorCode>;
+
+/**
+ * The attribution engine's refusals: bad report input names its field. A model that does not
+ * converge is our fault, not the caller's.
+ */
+export const attributionErrorCodeMap = {
+  INVALID_INPUT: 'BAD_USER_INPUT',
+  INVALID_WEIGHTS: 'BAD_USER_INPUT',
+  UNSUPPORTED_MODEL: 'BAD_USER_INPUT',
+  INVALID_PATHS_FILE: 'BAD_USER_INPUT',
+  NOT_CONVERGED: 'INTERNAL_SERVER_ERROR',
+} as const satisfies Record<AttributionErrorCode, TransportErrorCode>;
 
 export type PublicErrorCode =
   | TransportErrorCode

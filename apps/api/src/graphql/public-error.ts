@@ -1,9 +1,10 @@
 import { HttpStatus } from '@nestjs/common';
+import { AttributionError } from '@revops/attribution';
 import { DomainError } from '@revops/domain';
 import { ConcurrencyConflictError, EventStoreUnavailableError } from '@revops/event-store';
 import { ProjectionError } from '@revops/projections';
 import { InputValidationError, type FieldError } from '../common/validation/input-validation.error';
-import { projectionErrorCodeMap, publicCodeOf, type PublicErrorCode } from './error-codes';
+import { attributionErrorCodeMap, projectionErrorCodeMap, publicCodeOf, type PublicErrorCode } from './error-codes';
 
 /** An error as a client may see it: a stable code, a message, and the fields at fault. */
 export type PublicError = {
@@ -13,7 +14,7 @@ export type PublicError = {
 };
 
 /** The errors the API expects and explains; anything else is a fault and stays internal. */
-export const explainedErrors = [DomainError, InputValidationError, ConcurrencyConflictError, EventStoreUnavailableError, ProjectionError];
+export const explainedErrors = [DomainError, InputValidationError, ConcurrencyConflictError, EventStoreUnavailableError, ProjectionError, AttributionError];
 
 /** The one place a thrown error becomes a public error; null for faults nobody should see. */
 export function toPublicError(error: unknown): PublicError | null {
@@ -37,6 +38,12 @@ export function toPublicError(error: unknown): PublicError | null {
   }
   if (error instanceof ProjectionError) {
     return { code: projectionErrorCodeMap[error.code], message: error.message };
+  }
+  if (error instanceof AttributionError) {
+    const code = attributionErrorCodeMap[error.code];
+    if (code === 'INTERNAL_SERVER_ERROR') return null;
+    const fieldErrors = error.field === undefined ? undefined : [{ field: error.field, message: error.message }];
+    return { code, message: error.message, ...(fieldErrors && { fieldErrors }) };
   }
   return null;
 }

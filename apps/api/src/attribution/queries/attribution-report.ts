@@ -1,0 +1,207 @@
+import { NO_TOUCH, NOT_SET, type Basis, type Dimension, type RuleBasedModelName } from '@revops/attribution';
+import { ATTRIBUTION_PROJECTION, CAMPAIGNS_PROJECTION } from '@revops/projections';
+import type { ReadModelView } from '../../common/read-side/read-models';
+import { largestFirst, rate } from '../../leads/queries/report-period';
+import { isStored, type AttributionRequest } from './attribution-request';
+import { creditKey, creditSource, dimensionColumns } from './credit-source';
+
+/** The read models a rule-based report reads: credits and their inputs, and campaign spend. */
+export const REPORT_PROJECTIONS = [ATTRIBUTION_PROJECTION, CAMPAIGNS_PROJECTION] as const;
+
+/** What one key (or the whole period) earned and cost. Money in minor units of the report's currency. */
+export interface AttributionFigures {
+  /** Deals credited to the key on the report's basis: the sum of its shares. */
+  readonly conversions: number;
+  readonly amountMinor: number;
+  /** Deals whose journey holds a touch of the key, whatever its share. */
+  readonly dealsTouched: number;
+  /** Won deals credited to the key (revenue basis, whatever the report's basis): CAC's denominator. */
+  readonly customers: number;
+  /** Revenue credited to the key: ROAS's and ROI's numerator. */
+  readonly revenueMinor: number;
+  readonly spendMinor: number;
+  /** Contacts that became leads in the period whose lead-creation touch has the key. */
+  readonly leads: number;
+  /** Contacts that first became MQLs in the period whose last touch before it has the key. */
+  readonly mqls: number;
+  readonly roi: number | null;
+  readonly roas: number | null;
+  readonly costPerLeadMinor: number | null;
+  readonly cacMinor: number | null;
+}
+
+export interface AttributionReportRow extends AttributionFigures {
+  readonly key: string;
+  /** The campaign's name when grouped by campaign. */
+  readonly name: string | null;
+}
+
+export interface AttributionTotal extends AttributionFigures {
+  /** Deals anchored in the period on the basis, in the currency, counted straight from the deals. */
+  readonly periodDeals: number;
+  /** Their pipeline (amount at opening) or revenue (won amount) total. */
+  readonly periodAmountMinor: number;
+  /** Whether the credits add up to the period's deals and amount: every deal credited whole, `(none)` included. */
+  readonly reconciled: boolean;
+}
+
+export interface AttributionReport {
+  readonly model: RuleBasedModelName;
+  readonly basis: Basis;
+  readonly from: string;
+  readonly to: string;
+  readonly currency: string;
+  readonly groupBy: Dimension;
+  readonly lookbackDays: number;
+  /** Read from the credits the projection keeps, or computed for this request. */
+  readonly stored: boolean;
+  readonly rows: readonly AttributionReportRow[];
+  readonly total: AttributionTotal;
+}
+
+interface FiguresRow {
+  total: boolean;
+  key: string | null;
+  name: string | null;
+  conversions: string | null;
+  amount_minor: string | null;
+  deals: number;
+  customers: string | null;
+  revenue_minor: string | null;
+  spend_minor: string | null;
+  leads: number;
+  mqls: number;
+}
+
+/** Spend's key under a dimension: the campaign's own tagging. */
+const spendColumns: Readonly<Record<Dimension, string>> = {
+  channel: 'c.channel',
+  campaign: 'c.campaign_id',
+  source: 'c.utm_source',
+  medium: 'c.utm_medium',
+  content: 'c.utm_content',
+};
+
+const PERIOD = (column: string) => `${column} >= $1::timestamptz AND ${column} < $2::timestamptz`;
+
+export async function attributionReport(view: ReadModelView, request: AttributionRequest): Promise<AttributionReport> {
+  const { rules, basis, period, currency, groupBy } = request;
+  const table = (name: string) => view.table(ATTRIBUTION_PROJECTION, name);
+  const campaigns = view.table(CAMPAIGNS_PROJECTION, 'campaigns');
+  const source = await creditSource(view, rules, { from: period.from, to: period.to, currency }, 8);
+  const touchKey = `coalesce(t.${dimensionColumns[groupBy]}, '${NOT_SET}')`;
+  // The key of each contact that became a lead (or an MQL) in the period, merged duplicates
+  // aside: that of its last eligible touch at or before the moment, `(none)` without one.
+  const milestoneKeys = (column: 'lead_at' | 'mql_at') =>
+    `SELECT coalesce((
+              SELECT ${touchKey} FROM ${table('touches')} t
+               WHERE t.person_key IN (SELECT l.contact_id UNION ALL SELECT pk.person_key FROM ${table('person_keys')} pk WHERE pk.contact_id = l.contact_id)
+                 AND t.occurred_at <= l.${column} AND t.occurred_at >= l.${column} - $5::float8 * interval '1 day'
+                 AND ($6::text[] IS NULL OR t.kind = ANY($6::text[])) AND ($7::text[] IS NULL OR t.channel = ANY($7::text[]))
+               ORDER BY t.occurred_at DESC, t.commit_position DESC
+               LIMIT 1), '${NO_TOUCH}') AS key
+       FROM ${table('leads')} l
+      WHERE ${PERIOD(`l.${column}`)} AND l.merged_into IS NULL`;
+  // One statement: credits by key on the report's basis and on revenue, spend by the campaigns'
+  // tagging, leads and MQLs by their touch, and the period's totals.
+  const figures = view.query<FiguresRow>(
+    `WITH credit AS (${source.sql}),
+     keyed AS (SELECT c.*, ${creditKey(groupBy, 'c.')} AS key FROM credit c),
+     credited AS (
+       SELECT key,
+              sum(share) FILTER (WHERE basis = $4) AS conversions,
+              sum(credit_minor) FILTER (WHERE basis = $4) AS amount_minor,
+              count(DISTINCT opportunity_id) FILTER (WHERE basis = $4) AS deals,
+              sum(share) FILTER (WHERE basis = 'REVENUE') AS customers,
+              sum(credit_minor) FILTER (WHERE basis = 'REVENUE') AS revenue_minor
+         FROM keyed GROUP BY key
+     ),
+     spend AS (
+       SELECT coalesce(${spendColumns[groupBy]}, '${NOT_SET}') AS key, sum(s.amount_minor) AS spend_minor
+         FROM ${view.table(CAMPAIGNS_PROJECTION, 'campaign_daily_spend')} s JOIN ${campaigns} c ON c.campaign_id = s.campaign_id
+        -- A day of spend belongs to the period its first instant (00:00 UTC) falls in.
+        WHERE s.currency = $3 AND ${PERIOD(`(s.day::timestamp AT TIME ZONE 'UTC')`)}
+        GROUP BY 1
+     ),
+     lead_touch AS (${milestoneKeys('lead_at')}),
+     mql_touch AS (${milestoneKeys('mql_at')}),
+     leads AS (SELECT key, count(*)::int AS leads FROM lead_touch GROUP BY key),
+     mqls AS (SELECT key, count(*)::int AS mqls FROM mql_touch GROUP BY key),
+     grouped AS (
+       SELECT coalesce(cr.key, sp.key, ld.key, mq.key) AS key, cr.conversions, cr.amount_minor, coalesce(cr.deals, 0)::int AS deals,
+              cr.customers, cr.revenue_minor, sp.spend_minor, coalesce(ld.leads, 0) AS leads, coalesce(mq.mqls, 0) AS mqls
+         FROM credited cr
+         FULL JOIN spend sp ON sp.key = cr.key
+         FULL JOIN leads ld ON ld.key = coalesce(cr.key, sp.key)
+         FULL JOIN mqls mq ON mq.key = coalesce(cr.key, sp.key, ld.key)
+     )
+     SELECT false AS total, g.key, ${groupBy === 'campaign' ? 'n.name' : 'NULL::text'} AS name, g.conversions::text, g.amount_minor::text, g.deals,
+            g.customers::text, g.revenue_minor::text, g.spend_minor::text, g.leads, g.mqls
+       FROM grouped g ${groupBy === 'campaign' ? `LEFT JOIN ${campaigns} n ON n.campaign_id = g.key` : ''}
+     UNION ALL
+     SELECT true, NULL, NULL,
+            (SELECT sum(share) FROM keyed WHERE basis = $4)::text,
+            (SELECT sum(credit_minor) FROM keyed WHERE basis = $4)::text,
+            (SELECT count(DISTINCT opportunity_id) FROM keyed WHERE basis = $4)::int,
+            (SELECT sum(share) FROM keyed WHERE basis = 'REVENUE')::text,
+            (SELECT sum(credit_minor) FROM keyed WHERE basis = 'REVENUE')::text,
+            (SELECT sum(spend_minor) FROM spend)::text,
+            (SELECT count(*)::int FROM lead_touch),
+            (SELECT count(*)::int FROM mql_touch)`,
+    [period.from, period.to, currency, basis, rules.lookbackDays, rules.kinds, rules.channels, ...source.parameters],
+  );
+  const anchorColumn = basis === 'REVENUE' ? 'won_at' : 'opened_at';
+  const periodTotals = view.query<{ deals: number; amount_minor: string | null }>(
+    `SELECT count(*)::int AS deals, sum(${basis === 'REVENUE' ? 'won_amount_minor' : 'amount_minor'})::text AS amount_minor
+       FROM ${table('deals')}
+      WHERE ${basis === 'REVENUE' ? 'won_currency' : 'currency'} = $3 AND ${PERIOD(anchorColumn)}`,
+    [period.from, period.to, currency],
+  );
+  const [rows, [expected]] = await Promise.all([figures, periodTotals]);
+  const totalRow = rows.find((row) => row.total) as FiguresRow;
+  const total = figuresOf(totalRow);
+  return {
+    model: rules.model,
+    basis,
+    from: period.from,
+    to: period.to,
+    currency,
+    groupBy,
+    lookbackDays: rules.lookbackDays,
+    stored: isStored(rules),
+    rows: rows
+      .filter((row) => !row.total)
+      .map((row) => ({ key: row.key as string, name: row.name, ...figuresOf(row) }))
+      .sort(largestFirst((row) => row.amountMinor)),
+    total: {
+      ...total,
+      periodDeals: expected.deals,
+      periodAmountMinor: Number(expected.amount_minor ?? 0),
+      // Shares are exact to 18 places, so whole deals add up to within a rounding of each.
+      reconciled:
+        total.amountMinor === Number(expected.amount_minor ?? 0) &&
+        Math.abs(total.conversions - expected.deals) < 1e-9 * Math.max(1, expected.deals) &&
+        total.dealsTouched === expected.deals,
+    },
+  };
+}
+
+function figuresOf(row: FiguresRow): AttributionFigures {
+  const spendMinor = Number(row.spend_minor ?? 0);
+  const revenueMinor = Number(row.revenue_minor ?? 0);
+  const customers = Number(row.customers ?? 0);
+  return {
+    conversions: Number(row.conversions ?? 0),
+    amountMinor: Number(row.amount_minor ?? 0),
+    dealsTouched: row.deals,
+    customers,
+    revenueMinor,
+    spendMinor,
+    leads: row.leads,
+    mqls: row.mqls,
+    roas: spendMinor === 0 ? null : revenueMinor / spendMinor,
+    roi: spendMinor === 0 ? null : (revenueMinor - spendMinor) / spendMinor,
+    costPerLeadMinor: spendMinor === 0 ? null : rate(spendMinor, row.leads),
+    cacMinor: spendMinor === 0 ? null : rate(spendMinor, customers),
+  };
+}

@@ -1,0 +1,116 @@
+import { DEFAULT_LOOKBACK_DAYS, type Touch } from '@revops/attribution';
+import { utcText } from '../runner/utc-text';
+import type { DealFacts, DealJourney } from './attribution.projection';
+
+/** Runs SQL against one version of the attribution read model: the projection's transaction or a query's view. */
+export interface AttributionSql {
+  table(name: string): string;
+  query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
+}
+
+interface DealRow {
+  opportunity_id: string;
+  opened_at: string;
+  amount_minor: string;
+  currency: string;
+  won_at: string | null;
+  won_amount_minor: string | null;
+  won_currency: string | null;
+  lead_created_at: string | null;
+}
+
+interface TouchRow {
+  opportunity_id: string;
+  touchpoint_id: string;
+  occurred_at: string;
+  commit_position: string;
+  kind: string;
+  channel: string;
+  campaign_id: string | null;
+  source: string | null;
+  medium: string | null;
+  content: string | null;
+}
+
+/**
+ * The facts and candidate touches of each deal: every interaction of a contact with a role on
+ * it (by the contact's own key, its stitched `anon-…` keys and those of contacts merged into
+ * it) and of its account, from `lookbackDays` before opening to the win (or the opening).
+ * Deals not in the read model are left out.
+ */
+export async function readDealJourneys(
+  sql: AttributionSql,
+  opportunityIds: readonly string[],
+  lookbackDays: number = DEFAULT_LOOKBACK_DAYS,
+): Promise<DealJourney[]> {
+  if (opportunityIds.length === 0) return [];
+  const ids = [...new Set(opportunityIds)];
+  const oldestLead = `(SELECT min(l.lead_at) FROM ${sql.table('deal_contacts')} dc JOIN ${sql.table('leads')} l ON l.contact_id = dc.contact_id
+                        WHERE dc.opportunity_id = d.opportunity_id)`;
+  const [deals, touches] = await Promise.all([
+    sql.query<DealRow>(
+      `SELECT d.opportunity_id, ${utcText('d.opened_at')} AS opened_at, d.amount_minor::text AS amount_minor, d.currency,
+              ${utcText('d.won_at')} AS won_at, d.won_amount_minor::text AS won_amount_minor, d.won_currency,
+              ${utcText(oldestLead)} AS lead_created_at
+         FROM ${sql.table('deals')} d
+        WHERE d.opportunity_id = ANY($1::text[])`,
+      [ids],
+    ),
+    sql.query<TouchRow>(
+      `WITH deal AS (
+         SELECT opportunity_id, account_id, opened_at - $2::float8 * interval '1 day' AS earliest, coalesce(won_at, opened_at) AS latest
+           FROM ${sql.table('deals')} WHERE opportunity_id = ANY($1::text[])
+       ),
+       person AS (
+         SELECT dc.opportunity_id, dc.contact_id AS person_key FROM ${sql.table('deal_contacts')} dc WHERE dc.opportunity_id = ANY($1::text[])
+         UNION
+         SELECT dc.opportunity_id, pk.person_key
+           FROM ${sql.table('deal_contacts')} dc JOIN ${sql.table('person_keys')} pk ON pk.contact_id = dc.contact_id
+          WHERE dc.opportunity_id = ANY($1::text[])
+       ),
+       reached AS (
+         SELECT p.opportunity_id, t.touchpoint_id FROM person p
+           JOIN deal d ON d.opportunity_id = p.opportunity_id
+           JOIN ${sql.table('touches')} t ON t.person_key = p.person_key AND t.occurred_at BETWEEN d.earliest AND d.latest
+         UNION
+         SELECT d.opportunity_id, t.touchpoint_id FROM deal d
+           JOIN ${sql.table('touches')} t ON t.account_id = d.account_id AND t.occurred_at BETWEEN d.earliest AND d.latest
+       )
+       SELECT r.opportunity_id, t.touchpoint_id, ${utcText('t.occurred_at')} AS occurred_at, t.commit_position::text AS commit_position, t.kind, t.channel, t.campaign_id,
+              t.source, t.medium, t.content
+         FROM reached r JOIN ${sql.table('touches')} t ON t.touchpoint_id = r.touchpoint_id`,
+      [ids, lookbackDays],
+    ),
+  ]);
+  const touchesOf = new Map<string, Touch[]>();
+  for (const row of touches) {
+    const list = touchesOf.get(row.opportunity_id) ?? [];
+    list.push({
+      touchpointId: row.touchpoint_id,
+      occurredAt: row.occurred_at,
+      position: row.commit_position,
+      kind: row.kind,
+      channel: row.channel,
+      campaignId: row.campaign_id,
+      source: row.source,
+      medium: row.medium,
+      content: row.content,
+      interaction: true,
+    });
+    touchesOf.set(row.opportunity_id, list);
+  }
+  return deals.map((row) => ({ deal: dealFacts(row), touches: touchesOf.get(row.opportunity_id) ?? [] }));
+}
+
+function dealFacts(row: DealRow): DealFacts {
+  return {
+    opportunityId: row.opportunity_id,
+    openedAt: row.opened_at,
+    amountMinor: row.amount_minor,
+    currency: row.currency,
+    wonAt: row.won_at,
+    wonAmountMinor: row.won_amount_minor,
+    wonCurrency: row.won_currency,
+    leadCreatedAt: row.lead_created_at,
+  };
+}

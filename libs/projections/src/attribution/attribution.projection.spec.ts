@@ -1,0 +1,180 @@
+import type { RecordedEnvelope } from '@revops/event-store';
+import { anEnvelope } from '../runner/testing/envelopes';
+import { attributionInputs, dealCredits, decimalShare, storedModels, storedModelSpecs, type DealJourney } from './attribution.projection';
+
+const at = (day: string) => `2024-03-${day}T09:00:00.000Z`;
+
+function event(commit: number, streamName: string, type: string, data: Record<string, unknown>, occurredAt = at('01')): RecordedEnvelope {
+  return anEnvelope(commit, { streamName, type, data, metadata: { ...anEnvelope(commit).metadata, occurredAt } });
+}
+
+function touch(commit: number, overrides: Record<string, unknown> = {}): RecordedEnvelope {
+  const data = {
+    touchpointId: `tp-${commit}`,
+    personKey: 'ada',
+    kind: 'AD_CLICK',
+    occurredAt: at('02'),
+    source: 'segment',
+    externalId: null,
+    contactId: 'ada',
+    anonymousId: null,
+    email: null,
+    accountId: null,
+    utm: { source: 'google', medium: 'cpc', campaign: 'brand', content: 'ad-1', term: null },
+    referrer: null,
+    landingPage: null,
+    campaignId: 'cmp-1',
+    channel: 'paid_search',
+    details: {},
+    ...overrides,
+  };
+  return event(commit, `journey-${data.personKey}`, 'TouchpointRecorded', data, data.occurredAt);
+}
+
+const opened = (commit: number, opportunityId: string, contactIds: string[]) =>
+  event(
+    commit,
+    `opportunity-${opportunityId}`,
+    'OpportunityOpened',
+    {
+      opportunityId,
+      name: opportunityId,
+      accountId: 'acme',
+      contactRoles: contactIds.map((contactId) => ({ contactId, role: 'CHAMPION' })),
+      pipelineId: 'p',
+      pipelineRevision: 1,
+      stageId: 's',
+      amount: { amountMinor: 10_000, currency: 'EUR' },
+      expectedCloseDate: '2024-06-30',
+      ownerId: 'rep',
+      openedAt: at('10'),
+    },
+    at('10'),
+  );
+
+describe('attribution projection', () => {
+  describe('reading a batch', () => {
+    it('keeps interactions with their tagging and drops touches nobody acted on', () => {
+      const inputs = attributionInputs([touch(1), touch(2, { kind: 'EMAIL_SENT', channel: 'email' })]);
+      expect(inputs.touches).toEqual([
+        {
+          touchpointId: 'tp-1',
+          personKey: 'ada',
+          accountId: null,
+          occurredAt: at('02'),
+          commitPosition: '1',
+          kind: 'AD_CLICK',
+          channel: 'paid_search',
+          campaignId: 'cmp-1',
+          source: 'google',
+          medium: 'cpc',
+          content: 'ad-1',
+        },
+      ]);
+    });
+
+    it('marks the contacts whose identity links, lead time or merges change their deals', () => {
+      const inputs = attributionInputs([
+        event(1, 'contact-ben', 'IdentityLinked', { contactId: 'ben', anonymousId: 'ajs-1', linkedAt: at('03') }),
+        event(2, 'contact-ada', 'LeadCaptured', { contactId: 'ada', capturedAt: at('04') }, at('04')),
+        event(3, 'contact-ada', 'ContactMerged', { contactId: 'ada', mergedContactId: 'cy', mergedAt: at('05') }),
+        event(4, 'contact-ada', 'LifecycleStageChanged', { contactId: 'ada', from: 'lead', to: 'mql', reason: null, changedAt: at('06') }, at('06')),
+      ]);
+      expect(inputs.identityLinks).toEqual([{ personKey: 'anon-ajs-1', contactId: 'ben' }]);
+      expect(inputs.leads).toEqual([{ contactId: 'ada', leadAt: at('04') }]);
+      expect(inputs.merges).toEqual([{ survivorContactId: 'ada', mergedContactId: 'cy' }]);
+      expect(inputs.mqls).toEqual([{ contactId: 'ada', mqlAt: at('06') }]);
+      expect([...inputs.changedContacts].sort()).toEqual(['ada', 'ben']);
+    });
+
+    it('recomputes a deal on opening, a new contact role, a win and the reopening of a win, not on stage or amount changes', () => {
+      const inputs = attributionInputs([
+        opened(1, 'X', ['ada']),
+        event(2, 'opportunity-Y', 'ContactRoleAdded', { opportunityId: 'Y', contactId: 'ben', role: 'CHAMPION', addedAt: at('11') }),
+        event(3, 'opportunity-Z', 'StageChanged', { opportunityId: 'Z', fromStageId: 's', toStageId: 't', pipelineRevision: 1, changedAt: at('12') }),
+        event(4, 'opportunity-Z', 'AmountChanged', { opportunityId: 'Z', from: { amountMinor: 1, currency: 'EUR' }, to: { amountMinor: 2, currency: 'EUR' }, changedAt: at('12') }),
+        event(5, 'opportunity-W', 'ClosedWon', { opportunityId: 'W', wonAmount: { amountMinor: 5, currency: 'EUR' }, stageId: 's', closedAt: at('13') }, at('13')),
+        event(6, 'opportunity-V', 'Reopened', { opportunityId: 'V', previousOutcome: 'won', stageId: 's', pipelineRevision: 1, reason: null, reopenedAt: at('14') }),
+        event(7, 'opportunity-U', 'Reopened', { opportunityId: 'U', previousOutcome: 'lost', stageId: 's', pipelineRevision: 1, reason: null, reopenedAt: at('14') }),
+      ]);
+      expect([...inputs.changedDeals].sort()).toEqual(['V', 'W', 'X', 'Y']);
+      expect(inputs.dealContacts).toEqual([
+        { opportunityId: 'X', contactId: 'ada' },
+        { opportunityId: 'Y', contactId: 'ben' },
+      ]);
+      expect(inputs.outcomes).toEqual([
+        { opportunityId: 'W', wonAt: at('13'), wonAmountMinor: '5', wonCurrency: 'EUR' },
+        { opportunityId: 'V', wonAt: null, wonAmountMinor: null, wonCurrency: null },
+      ]);
+    });
+
+    it('keeps the last outcome of a deal won, reopened and won again in one batch', () => {
+      const won = (commit: number, amountMinor: number, day: string) =>
+        event(commit, 'opportunity-X', 'ClosedWon', { opportunityId: 'X', wonAmount: { amountMinor, currency: 'EUR' }, stageId: 's', closedAt: at(day) }, at(day));
+      const reopened = event(2, 'opportunity-X', 'Reopened', { opportunityId: 'X', previousOutcome: 'won', stageId: 's', pipelineRevision: 1, reason: null, reopenedAt: at('15') });
+      expect(attributionInputs([won(1, 5, '14'), reopened, won(3, 7, '16')]).outcomes).toEqual([
+        { opportunityId: 'X', wonAt: at('16'), wonAmountMinor: '7', wonCurrency: 'EUR' },
+      ]);
+    });
+
+    it('stalls on an event type it does not know', () => {
+      expect(() => attributionInputs([event(1, 'contact-ada', 'ContactTeleported', { contactId: 'ada' })])).toThrow(/ContactTeleported/);
+    });
+  });
+
+  describe('crediting a deal', () => {
+    const journey: DealJourney = {
+      deal: {
+        opportunityId: 'X',
+        openedAt: at('10'),
+        amountMinor: '10000',
+        currency: 'EUR',
+        wonAt: at('20'),
+        wonAmountMinor: '9000',
+        wonCurrency: 'EUR',
+        leadCreatedAt: at('05'),
+      },
+      touches: [
+        { touchpointId: 'a', occurredAt: at('01'), position: '1', kind: 'AD_CLICK', channel: 'paid_search', interaction: true },
+        { touchpointId: 'b', occurredAt: at('12'), position: '2', kind: 'EMAIL_CLICK', channel: 'email', interaction: true },
+      ],
+    };
+
+    it('credits every stored model on both bases of a won deal, each summing to its amount', () => {
+      const rows = dealCredits(journey, { models: storedModelSpecs });
+      for (const basis of ['PIPELINE', 'REVENUE'] as const) {
+        for (const model of storedModels) {
+          const credits = rows.filter((row) => row.basis === basis && row.model === model);
+          expect({ basis, model, total: credits.reduce((sum, row) => sum + row.creditMinor, 0) }).toEqual({
+            basis,
+            model,
+            total: basis === 'PIPELINE' ? 10_000 : 9_000,
+          });
+        }
+      }
+    });
+
+    it('leaves a touch after the anchor out of the pipeline basis but in the revenue basis', () => {
+      const linear = dealCredits(journey, { models: [{ name: 'LINEAR' }] });
+      expect(linear.filter((row) => row.basis === 'PIPELINE').map((row) => [row.touchpointId, row.creditMinor])).toEqual([['a', 10_000]]);
+      expect(linear.filter((row) => row.basis === 'REVENUE').map((row) => [row.touchpointId, row.creditMinor])).toEqual([
+        ['a', 4_500],
+        ['b', 4_500],
+      ]);
+    });
+
+    it('gives a deal that is not won no revenue credit', () => {
+      const open = { ...journey, deal: { ...journey.deal, wonAt: null, wonAmountMinor: null, wonCurrency: null } };
+      expect(dealCredits(open, { models: [{ name: 'LINEAR' }] }).map((row) => row.basis)).toEqual(['PIPELINE']);
+    });
+  });
+
+  describe('decimalShare', () => {
+    it('rounds half up to 18 places', () => {
+      expect(decimalShare(1n, 3n)).toBe('0.333333333333333333');
+      expect(decimalShare(2n, 3n)).toBe('0.666666666666666667');
+      expect(decimalShare(3n, 3n)).toBe('1.000000000000000000');
+      expect(decimalShare(0n, 7n)).toBe('0.000000000000000000');
+    });
+  });
+});

@@ -1,0 +1,308 @@
+import {
+  attribute,
+  buildJourney,
+  DEFAULT_HALF_LIFE_DAYS,
+  NO_TOUCH,
+  ruleBasedModels,
+  type Attribution,
+  type Basis,
+  type Journey,
+  type JourneyQuery,
+  type RuleBasedModel,
+  type Touch,
+} from '@revops/attribution';
+import { isInteraction, type ContactEvent, type JourneyEvent, type OpportunityEvent } from '@revops/domain';
+import type { RecordedEnvelope } from '@revops/event-store';
+
+/** A touch as attribution reads it; only interactions are kept, the rest are never eligible. */
+export interface AttributionTouchRow {
+  readonly touchpointId: string;
+  readonly personKey: string;
+  readonly accountId: string | null;
+  readonly occurredAt: string;
+  readonly commitPosition: string;
+  readonly kind: string;
+  readonly channel: string;
+  readonly campaignId: string | null;
+  readonly source: string | null;
+  readonly medium: string | null;
+  readonly content: string | null;
+}
+
+/** A deal as it opened: the pipeline basis's anchor and amount, never changed by later events. */
+export interface OpenedDealRow {
+  readonly opportunityId: string;
+  readonly accountId: string;
+  readonly openedAt: string;
+  readonly amountMinor: string;
+  readonly currency: string;
+}
+
+/** The revenue basis's anchor and amount: set by a win, cleared by reopening a won deal. */
+export interface DealOutcomeRow {
+  readonly opportunityId: string;
+  readonly wonAt: string | null;
+  readonly wonAmountMinor: string | null;
+  readonly wonCurrency: string | null;
+}
+
+export interface AttributionInputs {
+  readonly touches: readonly AttributionTouchRow[];
+  /** `anon-…` person keys stitched to a contact. */
+  readonly identityLinks: readonly { readonly personKey: string; readonly contactId: string }[];
+  /** In batch order: a survivor takes over every person key of the contact merged into it. */
+  readonly merges: readonly { readonly survivorContactId: string; readonly mergedContactId: string }[];
+  readonly leads: readonly { readonly contactId: string; readonly leadAt: string }[];
+  /** First entries into MQL, for campaign performance; they change no credit. */
+  readonly mqls: readonly { readonly contactId: string; readonly mqlAt: string }[];
+  readonly openedDeals: readonly OpenedDealRow[];
+  readonly outcomes: readonly DealOutcomeRow[];
+  readonly dealContacts: readonly { readonly opportunityId: string; readonly contactId: string }[];
+  /** Deals whose own events change their journey or basis; touches' deals are found in SQL. */
+  readonly changedDeals: ReadonlySet<string>;
+  /** Contacts whose lead time or person keys changed: every deal they have a role on is recomputed. */
+  readonly changedContacts: ReadonlySet<string>;
+}
+
+type AttributionEvent = JourneyEvent | ContactEvent | OpportunityEvent;
+
+/** What one batch adds to attribution's inputs, and which deals and contacts it changes. */
+export function attributionInputs(batch: readonly RecordedEnvelope[]): AttributionInputs {
+  const touches = new Map<string, AttributionTouchRow>();
+  const identityLinks: { personKey: string; contactId: string }[] = [];
+  const merges: { survivorContactId: string; mergedContactId: string }[] = [];
+  const leads: { contactId: string; leadAt: string }[] = [];
+  const mqls: { contactId: string; mqlAt: string }[] = [];
+  const openedDeals: OpenedDealRow[] = [];
+  const outcomes = new Map<string, DealOutcomeRow>();
+  const dealContacts: { opportunityId: string; contactId: string }[] = [];
+  const changedDeals = new Set<string>();
+  const changedContacts = new Set<string>();
+
+  for (const envelope of batch) {
+    const event = envelope as unknown as AttributionEvent;
+    const at = envelope.metadata.occurredAt;
+    switch (event.type) {
+      case 'TouchpointRecorded': {
+        const { data } = event;
+        if (!isInteraction(data.kind) || touches.has(data.touchpointId)) break;
+        touches.set(data.touchpointId, {
+          touchpointId: data.touchpointId,
+          personKey: data.personKey,
+          accountId: data.accountId,
+          occurredAt: at,
+          commitPosition: envelope.position.commit.toString(),
+          kind: data.kind,
+          channel: data.channel,
+          campaignId: data.campaignId,
+          source: data.utm.source,
+          medium: data.utm.medium,
+          content: data.utm.content,
+        });
+        break;
+      }
+      case 'LeadCaptured':
+        leads.push({ contactId: event.data.contactId, leadAt: at });
+        changedContacts.add(event.data.contactId);
+        break;
+      case 'IdentityLinked':
+        identityLinks.push({ personKey: `anon-${event.data.anonymousId}`, contactId: event.data.contactId });
+        changedContacts.add(event.data.contactId);
+        break;
+      case 'ContactMerged':
+        merges.push({ survivorContactId: event.data.contactId, mergedContactId: event.data.mergedContactId });
+        changedContacts.add(event.data.contactId);
+        break;
+      case 'OpportunityOpened': {
+        const { data } = event;
+        openedDeals.push({
+          opportunityId: data.opportunityId,
+          accountId: data.accountId,
+          openedAt: at,
+          amountMinor: String(data.amount.amountMinor),
+          currency: data.amount.currency,
+        });
+        for (const { contactId } of data.contactRoles) dealContacts.push({ opportunityId: data.opportunityId, contactId });
+        changedDeals.add(data.opportunityId);
+        break;
+      }
+      case 'ContactRoleAdded':
+        dealContacts.push({ opportunityId: event.data.opportunityId, contactId: event.data.contactId });
+        changedDeals.add(event.data.opportunityId);
+        break;
+      case 'ClosedWon': {
+        const { opportunityId, wonAmount } = event.data;
+        outcomes.set(opportunityId, { opportunityId, wonAt: at, wonAmountMinor: String(wonAmount.amountMinor), wonCurrency: wonAmount.currency });
+        changedDeals.add(opportunityId);
+        break;
+      }
+      case 'Reopened':
+        // A reopened won deal has earned nothing until it is won again; a reopened lost one never had revenue credit.
+        if (event.data.previousOutcome === 'won') {
+          const { opportunityId } = event.data;
+          outcomes.set(opportunityId, { opportunityId, wonAt: null, wonAmountMinor: null, wonCurrency: null });
+          changedDeals.add(opportunityId);
+        }
+        break;
+      // The pipeline basis takes the amount at opening and the revenue basis the won amount, so
+      // later amounts, close dates, stages and losses change no credit.
+      case 'LifecycleStageChanged':
+        if (event.data.to === 'mql') mqls.push({ contactId: event.data.contactId, mqlAt: at });
+        break;
+      case 'AmountChanged':
+      case 'CloseDateChanged':
+      case 'StageChanged':
+      case 'ClosedLost':
+      case 'ContactUpdated':
+      case 'LeadScored':
+      case 'LeadAcceptedBySales':
+      case 'LeadRejectedBySales':
+      case 'ContactMergedInto':
+        break;
+      default:
+        assertNever(event);
+    }
+  }
+  return {
+    touches: [...touches.values()],
+    identityLinks,
+    merges,
+    leads,
+    mqls,
+    openedDeals,
+    outcomes: [...outcomes.values()],
+    dealContacts,
+    changedDeals,
+    changedContacts,
+  };
+}
+
+// Anything else on the streams read is an event this version does not know: failing stalls
+// the projection with the event named, rather than leaving credits silently stale.
+function assertNever(event: never): never {
+  throw new Error(`attribution projection cannot apply event type ${(event as { type: string }).type}`);
+}
+
+/** The rule-based models whose credits are kept at the default lookback; CUSTOM is computed per query. */
+export const storedModels = ruleBasedModels.filter((name) => name !== 'CUSTOM');
+
+export type StoredModelName = (typeof storedModels)[number];
+
+/** A deal's attribution facts, as the journey reader returns them. */
+export interface DealFacts {
+  readonly opportunityId: string;
+  readonly openedAt: string;
+  readonly amountMinor: string;
+  readonly currency: string;
+  readonly wonAt: string | null;
+  readonly wonAmountMinor: string | null;
+  readonly wonCurrency: string | null;
+  /** When the oldest contact on the deal became a lead. */
+  readonly leadCreatedAt: string | null;
+}
+
+export interface DealJourney {
+  readonly deal: DealFacts;
+  /** Candidate touches (interactions within the widest window); `buildJourney` picks each basis's. */
+  readonly touches: readonly Touch[];
+}
+
+/** One touch's credit on one deal, model and basis; the touchpoint `(none)` takes a deal with no eligible touch. */
+export interface CreditRow {
+  readonly opportunityId: string;
+  readonly basis: Basis;
+  readonly model: string;
+  readonly touchpointId: string;
+  /** Place in the journey: touches by occurredAt, then log position. */
+  readonly ordinal: number;
+  readonly anchorAt: string;
+  readonly currency: string;
+  /** Decimal with 18 places: exact sums in SQL numeric, so subtracting a deal's credits leaves no residue. */
+  readonly share: string;
+  readonly creditMinor: number;
+  readonly positions: readonly string[];
+  readonly occurredAt: string | null;
+  readonly kind: string | null;
+  readonly channel: string | null;
+  readonly campaignId: string | null;
+  readonly source: string | null;
+  readonly medium: string | null;
+  readonly content: string | null;
+}
+
+export interface CreditOptions {
+  readonly models: readonly RuleBasedModel[];
+  readonly lookbackDays?: number;
+  readonly kinds?: readonly string[];
+  readonly channels?: readonly string[];
+  /** Only these bases; both when absent (the revenue basis only for won deals). */
+  readonly bases?: readonly Basis[];
+}
+
+export const storedModelSpecs: readonly RuleBasedModel[] = storedModels.map((name) =>
+  name === 'TIME_DECAY' ? { name, halfLifeDays: DEFAULT_HALF_LIFE_DAYS } : { name },
+) as RuleBasedModel[];
+
+/** Every credit of one deal under the given models, on the pipeline basis and, when it is won, the revenue basis. */
+export function dealCredits({ deal, touches }: DealJourney, options: CreditOptions): CreditRow[] {
+  const rows: CreditRow[] = [];
+  const byId = new Map(touches.map((touch) => [touch.touchpointId, touch]));
+  for (const basis of options.bases ?? (['PIPELINE', 'REVENUE'] as const)) {
+    if (basis === 'REVENUE' && deal.wonAt === null) continue;
+    const journey = dealJourney({ deal, touches }, { basis, lookbackDays: options.lookbackDays, kinds: options.kinds, channels: options.channels });
+    for (const model of options.models) rows.push(...creditRows(deal.opportunityId, attribute(journey, model), byId));
+  }
+  return rows;
+}
+
+/** The deal's eligible journey on one basis: anchored at opening or at the win, with that basis's amount. */
+export function dealJourney({ deal, touches }: DealJourney, query: JourneyQuery): Journey {
+  const revenue = query.basis === 'REVENUE';
+  return buildJourney(
+    touches,
+    {
+      openedAt: deal.openedAt,
+      closedWonAt: deal.wonAt,
+      leadCreatedAt: deal.leadCreatedAt,
+      amountMinor: Number(revenue ? deal.wonAmountMinor : deal.amountMinor),
+      currency: (revenue ? deal.wonCurrency : deal.currency) as string,
+    },
+    query,
+  );
+}
+
+function creditRows(opportunityId: string, attribution: Attribution, touches: ReadonlyMap<string, Touch>): CreditRow[] {
+  return attribution.credits.map((credit, ordinal) => {
+    const touch = credit.key === NO_TOUCH ? undefined : touches.get(credit.key);
+    return {
+      opportunityId,
+      basis: attribution.basis,
+      model: attribution.model,
+      touchpointId: credit.key,
+      ordinal,
+      anchorAt: attribution.anchor,
+      currency: attribution.currency,
+      share: decimalShare(credit.exactShare.numerator, credit.exactShare.denominator),
+      creditMinor: credit.creditMinor,
+      positions: credit.positions,
+      occurredAt: touch?.occurredAt ?? null,
+      kind: touch?.kind ?? null,
+      channel: touch?.channel ?? null,
+      campaignId: touch?.campaignId ?? null,
+      source: touch?.source ?? null,
+      medium: touch?.medium ?? null,
+      content: touch?.content ?? null,
+    };
+  });
+}
+
+const SHARE_PLACES = 18n;
+const SHARE_SCALE = 10n ** SHARE_PLACES;
+
+/** `numerator / denominator` rounded half up to 18 decimal places. */
+export function decimalShare(numerator: bigint, denominator: bigint): string {
+  const scaled = (numerator * SHARE_SCALE * 2n + denominator) / (denominator * 2n);
+  const whole = scaled / SHARE_SCALE;
+  const fraction = (scaled % SHARE_SCALE).toString().padStart(Number(SHARE_PLACES), '0');
+  return `${whole}.${fraction}`;
+}

@@ -1,0 +1,308 @@
+import { DEFAULT_LOOKBACK_DAYS } from '@revops/attribution';
+import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
+import { readDealJourneys, type AttributionSql } from './attribution-journeys';
+import { attributionInputs, dealCredits, storedModelSpecs, type AttributionInputs, type CreditRow } from './attribution.projection';
+
+export const ATTRIBUTION_PROJECTION = 'attribution';
+
+/** Deals recomputed per read of their journeys: bounds the rows one statement returns. */
+const RECOMPUTE_CHUNK = 2_000;
+/** Credit rows per INSERT. */
+const INSERT_CHUNK = 10_000;
+
+/**
+ * `credits`: every rule-based model's credit per (opportunity, touchpoint, model, basis) at the
+ * default lookback, kept beside the inputs they are computed from (`touches`, `person_keys`,
+ * `leads`, `deals`, `deal_contacts`), so a late touch, an identity link, a merge, a new contact
+ * role, a win or a reopening recomputes exactly the deals whose journey or basis it changes.
+ */
+export const attributionProjection: Projection = {
+  name: ATTRIBUTION_PROJECTION,
+  version: 1,
+  consumes: { streamNamePrefixes: ['journey-', 'contact-', 'opportunity-'] },
+  createTables: (schema: ProjectionSchema) => [
+    `CREATE TABLE ${schema.table('touches')} (
+       touchpoint_id text PRIMARY KEY,
+       person_key text NOT NULL,
+       account_id text,
+       occurred_at timestamptz NOT NULL,
+       commit_position numeric(20,0) NOT NULL,
+       kind text NOT NULL,
+       channel text NOT NULL,
+       campaign_id text,
+       source text,
+       medium text,
+       content text
+     )`,
+    `CREATE INDEX ON ${schema.table('touches')} (person_key, occurred_at)`,
+    `CREATE INDEX ON ${schema.table('touches')} (account_id, occurred_at) WHERE account_id IS NOT NULL`,
+    `CREATE INDEX ON ${schema.table('touches')} (occurred_at)`,
+    // Person keys other than the contact's own id that lead to its touches: stitched anonymous
+    // histories, and every key of a contact merged into it.
+    `CREATE TABLE ${schema.table('person_keys')} (
+       person_key text NOT NULL,
+       contact_id text NOT NULL,
+       PRIMARY KEY (person_key, contact_id)
+     )`,
+    `CREATE INDEX ON ${schema.table('person_keys')} (contact_id)`,
+    // A contact's first capture as a lead (the LC milestone) and first entry into MQL.
+    `CREATE TABLE ${schema.table('leads')} (
+       contact_id text PRIMARY KEY,
+       lead_at timestamptz,
+       mql_at timestamptz,
+       -- A contact merged into another is its duplicate: reports count the survivor only.
+       merged_into text
+     )`,
+    `CREATE INDEX ON ${schema.table('leads')} (lead_at)`,
+    `CREATE INDEX ON ${schema.table('leads')} (mql_at)`,
+    // Counts the batches that changed any input: results derived from the inputs (the
+    // data-driven models) stay valid while it stands still.
+    `CREATE TABLE ${schema.table('inputs_revision')} (
+       singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+       revision bigint NOT NULL
+     )`,
+    `INSERT INTO ${schema.table('inputs_revision')} (revision) VALUES (0)`,
+    `CREATE TABLE ${schema.table('deals')} (
+       opportunity_id text PRIMARY KEY,
+       account_id text NOT NULL,
+       opened_at timestamptz NOT NULL,
+       amount_minor bigint NOT NULL,
+       currency char(3) NOT NULL,
+       won_at timestamptz,
+       won_amount_minor bigint,
+       won_currency char(3)
+     )`,
+    `CREATE INDEX ON ${schema.table('deals')} (account_id)`,
+    `CREATE INDEX ON ${schema.table('deals')} (opened_at)`,
+    `CREATE INDEX ON ${schema.table('deals')} (won_at) WHERE won_at IS NOT NULL`,
+    `CREATE TABLE ${schema.table('deal_contacts')} (
+       opportunity_id text NOT NULL,
+       contact_id text NOT NULL,
+       PRIMARY KEY (opportunity_id, contact_id)
+     )`,
+    `CREATE INDEX ON ${schema.table('deal_contacts')} (contact_id)`,
+    `CREATE TABLE ${schema.table('credits')} (
+       opportunity_id text NOT NULL,
+       basis text NOT NULL CHECK (basis IN ('PIPELINE', 'REVENUE')),
+       model text NOT NULL,
+       -- '(none)' when the deal has no eligible touch and is credited whole to no marketing.
+       touchpoint_id text NOT NULL,
+       ordinal integer NOT NULL,
+       anchor_at timestamptz NOT NULL,
+       currency char(3) NOT NULL,
+       share numeric(38,18) NOT NULL,
+       credit_minor bigint NOT NULL,
+       positions text[] NOT NULL,
+       occurred_at timestamptz,
+       kind text,
+       channel text,
+       campaign_id text,
+       source text,
+       medium text,
+       content text,
+       PRIMARY KEY (opportunity_id, basis, model, touchpoint_id)
+     )`,
+    // Reports read one model over a period of anchors, both bases at once (ROAS needs revenue).
+    `CREATE INDEX ON ${schema.table('credits')} (model, anchor_at)`,
+  ],
+  apply: (batch, tx) => writeAttribution(attributionInputs(batch), tx),
+};
+
+export async function writeAttribution(inputs: AttributionInputs, tx: ProjectionTransaction): Promise<void> {
+  const sql: AttributionSql = { table: (name) => tx.schema.table(name), query: (text, parameters) => tx.query(text, parameters) };
+  await writeInputs(inputs, sql);
+  const deals = await affectedDeals(inputs, sql);
+  for (let start = 0; start < deals.length; start += RECOMPUTE_CHUNK) {
+    await recomputeCredits(deals.slice(start, start + RECOMPUTE_CHUNK), sql);
+  }
+}
+
+async function writeInputs(inputs: AttributionInputs, sql: AttributionSql): Promise<void> {
+  const { touches, identityLinks, merges, leads, mqls, openedDeals, outcomes, dealContacts } = inputs;
+  if ([touches, identityLinks, merges, leads, mqls, openedDeals, outcomes, dealContacts].every((rows) => rows.length === 0)) return;
+  await sql.query(`UPDATE ${sql.table('inputs_revision')} SET revision = revision + 1`);
+  if (touches.length > 0) {
+    // A touch is immutable once recorded: a second delivery of the same id changes nothing.
+    await sql.query(
+      `INSERT INTO ${sql.table('touches')}
+         (touchpoint_id, person_key, account_id, occurred_at, commit_position, kind, channel, campaign_id, source, medium, content)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::numeric[], $6::text[], $7::text[],
+                            $8::text[], $9::text[], $10::text[], $11::text[])
+       ON CONFLICT (touchpoint_id) DO NOTHING`,
+      [
+        touches.map((row) => row.touchpointId),
+        touches.map((row) => row.personKey),
+        touches.map((row) => row.accountId),
+        touches.map((row) => row.occurredAt),
+        touches.map((row) => row.commitPosition),
+        touches.map((row) => row.kind),
+        touches.map((row) => row.channel),
+        touches.map((row) => row.campaignId),
+        touches.map((row) => row.source),
+        touches.map((row) => row.medium),
+        touches.map((row) => row.content),
+      ],
+    );
+  }
+  if (identityLinks.length > 0) {
+    await sql.query(
+      `INSERT INTO ${sql.table('person_keys')} (person_key, contact_id)
+       SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+      [identityLinks.map((link) => link.personKey), identityLinks.map((link) => link.contactId)],
+    );
+  }
+  if (leads.length > 0) {
+    await sql.query(
+      `INSERT INTO ${sql.table('leads')} (contact_id, lead_at)
+       SELECT contact_id, min(lead_at) FROM unnest($1::text[], $2::timestamptz[]) AS l(contact_id, lead_at) GROUP BY contact_id
+       ON CONFLICT (contact_id) DO UPDATE SET lead_at = least(${sql.table('leads')}.lead_at, excluded.lead_at)`,
+      [leads.map((lead) => lead.contactId), leads.map((lead) => lead.leadAt)],
+    );
+  }
+  if (mqls.length > 0) {
+    await sql.query(
+      `INSERT INTO ${sql.table('leads')} (contact_id, mql_at)
+       SELECT contact_id, min(mql_at) FROM unnest($1::text[], $2::timestamptz[]) AS l(contact_id, mql_at) GROUP BY contact_id
+       ON CONFLICT (contact_id) DO UPDATE SET mql_at = least(${sql.table('leads')}.mql_at, excluded.mql_at)`,
+      [mqls.map((mql) => mql.contactId), mqls.map((mql) => mql.mqlAt)],
+    );
+  }
+  // In order, so a merge of a contact that was itself a survivor passes on what it took over.
+  for (const { survivorContactId, mergedContactId } of merges) {
+    await sql.query(
+      `INSERT INTO ${sql.table('person_keys')} (person_key, contact_id)
+       SELECT person_key, $1 FROM ${sql.table('person_keys')} WHERE contact_id = $2
+       UNION SELECT $2, $1
+       ON CONFLICT DO NOTHING`,
+      [survivorContactId, mergedContactId],
+    );
+    // The survivor was a lead (and an MQL) from the earlier of the two.
+    await sql.query(
+      `INSERT INTO ${sql.table('leads')} (contact_id, lead_at, mql_at)
+       SELECT $1, lead_at, mql_at FROM ${sql.table('leads')} WHERE contact_id = $2
+       ON CONFLICT (contact_id) DO UPDATE
+          SET lead_at = least(${sql.table('leads')}.lead_at, excluded.lead_at), mql_at = least(${sql.table('leads')}.mql_at, excluded.mql_at)`,
+      [survivorContactId, mergedContactId],
+    );
+    await sql.query(`UPDATE ${sql.table('leads')} SET merged_into = $1 WHERE contact_id = $2`, [survivorContactId, mergedContactId]);
+  }
+  if (openedDeals.length > 0) {
+    await sql.query(
+      `INSERT INTO ${sql.table('deals')} (opportunity_id, account_id, opened_at, amount_minor, currency)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::text[])
+       ON CONFLICT (opportunity_id) DO NOTHING`,
+      [
+        openedDeals.map((deal) => deal.opportunityId),
+        openedDeals.map((deal) => deal.accountId),
+        openedDeals.map((deal) => deal.openedAt),
+        openedDeals.map((deal) => deal.amountMinor),
+        openedDeals.map((deal) => deal.currency),
+      ],
+    );
+  }
+  if (outcomes.length > 0) {
+    await sql.query(
+      `UPDATE ${sql.table('deals')} d SET won_at = o.won_at, won_amount_minor = o.won_amount_minor, won_currency = o.won_currency
+         FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::text[]) AS o(opportunity_id, won_at, won_amount_minor, won_currency)
+        WHERE d.opportunity_id = o.opportunity_id`,
+      [
+        outcomes.map((outcome) => outcome.opportunityId),
+        outcomes.map((outcome) => outcome.wonAt),
+        outcomes.map((outcome) => outcome.wonAmountMinor),
+        outcomes.map((outcome) => outcome.wonCurrency),
+      ],
+    );
+  }
+  if (dealContacts.length > 0) {
+    await sql.query(
+      `INSERT INTO ${sql.table('deal_contacts')} (opportunity_id, contact_id)
+       SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+      [dealContacts.map((role) => role.opportunityId), dealContacts.map((role) => role.contactId)],
+    );
+  }
+}
+
+/**
+ * The deals whose credits the batch can change: their own events; every deal a changed contact
+ * has a role on; and every deal a new touch falls in the widest window of (from the default
+ * lookback before opening to the win), through a contact's person keys or the deal's account.
+ */
+async function affectedDeals(inputs: AttributionInputs, sql: AttributionSql): Promise<string[]> {
+  const { touches, changedDeals, changedContacts } = inputs;
+  if (touches.length === 0 && changedDeals.size === 0 && changedContacts.size === 0) return [];
+  const rows = await sql.query<{ opportunity_id: string }>(
+    `WITH touch AS (
+       SELECT * FROM unnest($3::text[], $4::text[], $5::timestamptz[]) AS t(person_key, account_id, occurred_at)
+     ),
+     touched_contact AS (
+       SELECT t.person_key AS contact_id, t.occurred_at FROM touch t
+       UNION ALL
+       SELECT pk.contact_id, t.occurred_at FROM touch t JOIN ${sql.table('person_keys')} pk ON pk.person_key = t.person_key
+     )
+     SELECT opportunity_id FROM ${sql.table('deals')} WHERE opportunity_id = ANY($1::text[])
+     UNION
+     SELECT opportunity_id FROM ${sql.table('deal_contacts')} WHERE contact_id = ANY($2::text[])
+     UNION
+     SELECT d.opportunity_id FROM touched_contact c
+       JOIN ${sql.table('deal_contacts')} dc ON dc.contact_id = c.contact_id
+       JOIN ${sql.table('deals')} d ON d.opportunity_id = dc.opportunity_id
+      WHERE c.occurred_at BETWEEN d.opened_at - $6::float8 * interval '1 day' AND coalesce(d.won_at, d.opened_at)
+     UNION
+     SELECT d.opportunity_id FROM touch t
+       JOIN ${sql.table('deals')} d ON d.account_id = t.account_id
+      WHERE t.occurred_at BETWEEN d.opened_at - $6::float8 * interval '1 day' AND coalesce(d.won_at, d.opened_at)`,
+    [
+      [...changedDeals],
+      [...changedContacts],
+      touches.map((touch) => touch.personKey),
+      touches.map((touch) => touch.accountId),
+      touches.map((touch) => touch.occurredAt),
+      DEFAULT_LOOKBACK_DAYS,
+    ],
+  );
+  return rows.map((row) => row.opportunity_id).sort();
+}
+
+async function recomputeCredits(opportunityIds: readonly string[], sql: AttributionSql): Promise<void> {
+  const journeys = await readDealJourneys(sql, opportunityIds);
+  const credits = journeys.flatMap((journey) => dealCredits(journey, { models: storedModelSpecs }));
+  await sql.query(`DELETE FROM ${sql.table('credits')} WHERE opportunity_id = ANY($1::text[])`, [opportunityIds]);
+  for (let start = 0; start < credits.length; start += INSERT_CHUNK) {
+    await insertCredits(credits.slice(start, start + INSERT_CHUNK), sql);
+  }
+}
+
+async function insertCredits(credits: readonly CreditRow[], sql: AttributionSql): Promise<void> {
+  // Positions travel as one text per row ("FT,LC"): unnest cannot take an array of arrays of
+  // different lengths.
+  await sql.query(
+    `INSERT INTO ${sql.table('credits')}
+       (opportunity_id, basis, model, touchpoint_id, ordinal, anchor_at, currency, share, credit_minor, positions,
+        occurred_at, kind, channel, campaign_id, source, medium, content)
+     SELECT opportunity_id, basis, model, touchpoint_id, ordinal, anchor_at, currency, share, credit_minor,
+            string_to_array(positions, ','), occurred_at, kind, channel, campaign_id, source, medium, content
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::numeric[], $9::bigint[],
+                   $10::text[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+         AS c(opportunity_id, basis, model, touchpoint_id, ordinal, anchor_at, currency, share, credit_minor, positions,
+              occurred_at, kind, channel, campaign_id, source, medium, content)`,
+    [
+      credits.map((row) => row.opportunityId),
+      credits.map((row) => row.basis),
+      credits.map((row) => row.model),
+      credits.map((row) => row.touchpointId),
+      credits.map((row) => row.ordinal),
+      credits.map((row) => row.anchorAt),
+      credits.map((row) => row.currency),
+      credits.map((row) => row.share),
+      credits.map((row) => row.creditMinor),
+      credits.map((row) => row.positions.join(',')),
+      credits.map((row) => row.occurredAt),
+      credits.map((row) => row.kind),
+      credits.map((row) => row.channel),
+      credits.map((row) => row.campaignId),
+      credits.map((row) => row.source),
+      credits.map((row) => row.medium),
+      credits.map((row) => row.content),
+    ],
+  );
+}
