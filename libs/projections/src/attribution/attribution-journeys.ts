@@ -69,16 +69,27 @@ export async function readDealJourneys(
           WHERE dc.opportunity_id = ANY($1::text[])
        ),
        reached AS (
-         SELECT p.opportunity_id, t.touchpoint_id FROM person p
+         -- Per person key through its index: without statistics (a table filled during a
+         -- rebuild has none) the planner would rather range-scan every touch of the window
+         -- and match keys afterwards. OFFSET 0 keeps it from flattening the lateral reads.
+         SELECT d.opportunity_id, t.* FROM person p
            JOIN deal d ON d.opportunity_id = p.opportunity_id
-           JOIN ${sql.table('touches')} t ON t.person_key = p.person_key AND t.occurred_at BETWEEN d.earliest AND d.latest
-         UNION
-         SELECT d.opportunity_id, t.touchpoint_id FROM deal d
-           JOIN ${sql.table('touches')} t ON t.account_id = d.account_id AND t.occurred_at BETWEEN d.earliest AND d.latest
+           CROSS JOIN LATERAL (
+             SELECT * FROM ${sql.table('touches')} t
+              WHERE t.person_key = p.person_key AND t.occurred_at BETWEEN d.earliest AND d.latest OFFSET 0
+           ) t
+         UNION ALL
+         SELECT d.opportunity_id, t.* FROM deal d
+           CROSS JOIN LATERAL (
+             SELECT * FROM ${sql.table('touches')} t
+              WHERE t.account_id = d.account_id AND t.occurred_at BETWEEN d.earliest AND d.latest OFFSET 0
+           ) t
        )
-       SELECT r.opportunity_id, t.touchpoint_id, ${utcText('t.occurred_at')} AS occurred_at, t.commit_position::text AS commit_position, t.kind, t.channel, t.campaign_id,
-              t.source, t.medium, t.content
-         FROM reached r JOIN ${sql.table('touches')} t ON t.touchpoint_id = r.touchpoint_id`,
+       -- A touch reached twice (through a contact and the account) is one touch: the journey
+       -- builder keeps it once.
+       SELECT opportunity_id, touchpoint_id, ${utcText('occurred_at')} AS occurred_at, commit_position::text AS commit_position, kind, channel,
+              campaign_id, source, medium, content
+         FROM reached`,
       [ids, lookbackDays],
     ),
   ]);

@@ -88,7 +88,7 @@ export async function attributionReport(view: ReadModelView, request: Attributio
   const { rules, basis, period, currency, groupBy } = request;
   const table = (name: string) => view.table(ATTRIBUTION_PROJECTION, name);
   const campaigns = view.table(CAMPAIGNS_PROJECTION, 'campaigns');
-  const source = await creditSource(view, rules, { from: period.from, to: period.to, currency }, 8);
+  const source = await creditSource(view, rules, { from: period.from, to: period.to, currency }, 10);
   const touchKey = `coalesce(t.${dimensionColumns[groupBy]}, '${NOT_SET}')`;
   // The key of each contact that became a lead (or an MQL) in the period, merged duplicates
   // aside: that of its last eligible touch at or before the moment, `(none)` without one.
@@ -107,20 +107,20 @@ export async function attributionReport(view: ReadModelView, request: Attributio
   const figures = view.query<FiguresRow>(
     `WITH credit AS (${source.sql}),
      keyed AS (SELECT c.*, ${creditKey(groupBy, 'c.')} AS key FROM credit c),
-     credited AS (
-       SELECT key,
+     credited_with_total AS (
+       SELECT GROUPING(key) <> 0 AS total, key,
               sum(share) FILTER (WHERE basis = $4) AS conversions,
               sum(credit_minor) FILTER (WHERE basis = $4) AS amount_minor,
               count(DISTINCT opportunity_id) FILTER (WHERE basis = $4) AS deals,
               sum(share) FILTER (WHERE basis = 'REVENUE') AS customers,
               sum(credit_minor) FILTER (WHERE basis = 'REVENUE') AS revenue_minor
-         FROM keyed GROUP BY key
+         FROM keyed GROUP BY GROUPING SETS ((key), ())
      ),
+     credited AS (SELECT * FROM credited_with_total WHERE NOT total),
      spend AS (
        SELECT coalesce(${spendColumns[groupBy]}, '${NOT_SET}') AS key, sum(s.amount_minor) AS spend_minor
          FROM ${view.table(CAMPAIGNS_PROJECTION, 'campaign_daily_spend')} s JOIN ${campaigns} c ON c.campaign_id = s.campaign_id
-        -- A day of spend belongs to the period its first instant (00:00 UTC) falls in.
-        WHERE s.currency = $3 AND ${PERIOD(`(s.day::timestamp AT TIME ZONE 'UTC')`)}
+        WHERE s.currency = $3 AND s.day >= $8::date AND s.day < $9::date
         GROUP BY 1
      ),
      lead_touch AS (${milestoneKeys('lead_at')}),
@@ -139,16 +139,12 @@ export async function attributionReport(view: ReadModelView, request: Attributio
             g.customers::text, g.revenue_minor::text, g.spend_minor::text, g.leads, g.mqls
        FROM grouped g ${groupBy === 'campaign' ? `LEFT JOIN ${campaigns} n ON n.campaign_id = g.key` : ''}
      UNION ALL
-     SELECT true, NULL, NULL,
-            (SELECT sum(share) FROM keyed WHERE basis = $4)::text,
-            (SELECT sum(credit_minor) FROM keyed WHERE basis = $4)::text,
-            (SELECT count(DISTINCT opportunity_id) FROM keyed WHERE basis = $4)::int,
-            (SELECT sum(share) FROM keyed WHERE basis = 'REVENUE')::text,
-            (SELECT sum(credit_minor) FROM keyed WHERE basis = 'REVENUE')::text,
+     SELECT true, NULL, NULL, t.conversions::text, t.amount_minor::text, coalesce(t.deals, 0)::int, t.customers::text, t.revenue_minor::text,
             (SELECT sum(spend_minor) FROM spend)::text,
             (SELECT count(*)::int FROM lead_touch),
-            (SELECT count(*)::int FROM mql_touch)`,
-    [period.from, period.to, currency, basis, rules.lookbackDays, rules.kinds, rules.channels, ...source.parameters],
+            (SELECT count(*)::int FROM mql_touch)
+       FROM (SELECT 1) AS one LEFT JOIN credited_with_total t ON t.total`,
+    [period.from, period.to, currency, basis, rules.lookbackDays, rules.kinds, rules.channels, ...spendDays(period), ...source.parameters],
   );
   const anchorColumn = basis === 'REVENUE' ? 'won_at' : 'opened_at';
   const periodTotals = view.query<{ deals: number; amount_minor: string | null }>(
@@ -185,6 +181,17 @@ export async function attributionReport(view: ReadModelView, request: Attributio
     },
   };
 }
+
+/**
+ * The days of spend in the period, `[first, end)`: a day belongs to the period its first
+ * instant (00:00 UTC) falls in.
+ */
+function spendDays(period: { from: string; to: string }): [string, string] {
+  const firstDayAtOrAfter = (instant: string) => new Date(Math.ceil(Date.parse(instant) / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+  return [firstDayAtOrAfter(period.from), firstDayAtOrAfter(period.to)];
+}
+
+const DAY_MS = 86_400_000;
 
 function figuresOf(row: FiguresRow): AttributionFigures {
   const spendMinor = Number(row.spend_minor ?? 0);
