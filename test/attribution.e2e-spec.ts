@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { graphqlClient, type GraphqlResponse } from './support/graphql-client';
 import { startTestApi, type TestApi } from './support/api';
 
@@ -340,6 +341,16 @@ describe('Marketing attribution over GraphQL', () => {
       }
     });
 
+    it('reads a period that does not fall on whole days from the credits themselves, with the same figures', async () => {
+      const whole = await report({ model: 'W_SHAPED', from: '2024-03-10T00:00:00Z' });
+      const partial = await report({ model: 'W_SHAPED', from: '2024-03-09T12:00:00Z' });
+      // Y: ben's LinkedIn visit is FT and LC (he became a lead 03-06), the direct visit OC; no
+      // middle, so 60 : 30 → 40,000 and 20,000.
+      expect(amounts(whole)).toEqual({ paid_search: 30_000, organic_search: 10_000, email: 60_000, paid_social: 40_000, direct: 20_000, '(none)': 40_000 });
+      expect(partial.rows).toEqual(whole.rows);
+      expect(partial.total).toEqual(whole.total);
+    });
+
     it('computes another lookback on request', async () => {
       // Eight days before the anchor: X (03-10) loses the 03-01 click, Y (03-12) ben's 03-02 visit.
       const short = await report({ model: 'LINEAR', lookbackDays: 8 });
@@ -352,6 +363,7 @@ describe('Marketing attribution over GraphQL', () => {
       const custom = await report({ model: 'CUSTOM', customWeights: { FT: 50, last: 50 } });
       expect(custom.stored).toBe(false);
       expect(amounts(custom)).toEqual({ paid_search: 50_000, email: 50_000, paid_social: 30_000, direct: 30_000, '(none)': 40_000 });
+      expect(custom.total).toMatchObject({ amountMinor: 200_000, periodDeals: 3, reconciled: true });
     });
 
     it('refuses CUSTOM without weights and weights that do not sum to 100, naming the field', async () => {
@@ -478,6 +490,56 @@ describe('Marketing attribution over GraphQL', () => {
       const won = (await deal('X', 'LINEAR', 'REVENUE'))!;
       expect(won.anchorAt).toBe(on('03-28'));
       expect(won.credits.map((credit) => credit.amountMinor)).toEqual([31_668, 31_666, 31_666]);
+    });
+  });
+
+  describe('a new contact role and an amount change', () => {
+    it("bring the contact's journey to that deal alone; a later amount changes no credit", async () => {
+      const before = await everyCredit();
+      await write('addOpportunityContact', { opportunityId: 'Z', contactId: 'ben', role: 'INFLUENCER', occurredAt: on('03-26') });
+      await write('changeOpportunityAmount', { opportunityId: 'Y', amount: eur(75_000), occurredAt: on('03-27') });
+      const after = await everyCredit();
+      // Z opened 03-15: ben's LinkedIn visit (03-02) and direct visit (03-08) now explain it.
+      expect(byChannel(after['Z LINEAR PIPELINE']!)).toEqual({ paid_social: 20_000, direct: 20_000 });
+      expect(creditsOf(after, 'X')).toEqual(creditsOf(before, 'X'));
+      // The pipeline basis credits the amount at opening.
+      expect(creditsOf(after, 'Y')).toEqual(creditsOf(before, 'Y'));
+    });
+
+    it('narrows eligible touches by channel on request, still reconciled', async () => {
+      const response = await ask<{ attribution: Report }>(
+        `query ($from: String!, $to: String!, $currency: String!, $minPosition: PositionInput) {
+           attribution(model: LINEAR, from: $from, to: $to, currency: $currency, filters: { channels: ["email", "direct"] }, minPosition: $minPosition) { ${REPORT} }
+         }`,
+        MARCH,
+      );
+      expect(response.errors).toBeUndefined();
+      const filtered = response.data!.attribution;
+      expect(filtered.stored).toBe(false);
+      expect(amounts(filtered)).toEqual({ email: 100_000, direct: 100_000 });
+      expect(filtered.total).toMatchObject({ amountMinor: 200_000, reconciled: true });
+    });
+  });
+
+  describe('the daily totals the projection keeps', () => {
+    it('equal the sums of its credits for every model, basis, dimension, day and key', async () => {
+      const dataSource = testApi.api.app.get(DataSource);
+      const schema = 'rm_attribution_v1';
+      const keyOf = (column: string) => `CASE WHEN touchpoint_id = '(none)' THEN '(none)' ELSE coalesce(${column}, '(not set)') END`;
+      const fromCredits = await dataSource.query(
+        `SELECT model, basis, k.dimension, (anchor_at AT TIME ZONE 'UTC')::date::text AS day, k.key, sum(share)::text AS conversions,
+                sum(credit_minor)::int AS amount, count(DISTINCT opportunity_id)::int AS deals
+           FROM ${schema}.credits
+           CROSS JOIN LATERAL (VALUES ('all', ''), ('channel', ${keyOf('channel')}), ('campaign', ${keyOf('campaign_id')}),
+                                      ('source', ${keyOf('source')}), ('medium', ${keyOf('medium')}), ('content', ${keyOf('content')})) AS k(dimension, key)
+          GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+      );
+      const kept = await dataSource.query(
+        `SELECT model, basis, dimension, anchor_day::text AS day, key, conversions::text, amount_minor::int AS amount, deals
+           FROM ${schema}.credit_totals WHERE deals <> 0 ORDER BY 1, 2, 3, 4, 5`,
+      );
+      expect(fromCredits.length).toBeGreaterThan(100);
+      expect(kept).toEqual(fromCredits);
     });
   });
 });

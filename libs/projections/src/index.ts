@@ -93,5 +93,6 @@ export {
   type DealJourney,
   type StoredModelName,
 } from './attribution/attribution.projection';
-export { readDealJourneys, type AttributionSql } from './attribution/attribution-journeys';
+export { lastTouchAtOrBefore, readDealJourneys, type AttributionSql } from './attribution/attribution-journeys';
+export { TOTAL_DIMENSION, creditKey, dimensionColumns, touchKey } from './attribution/attribution-keys';
 export { ATTRIBUTION_PROJECTION, attributionProjection, writeAttribution } from './attribution/attribution.writer';

@@ -125,3 +125,33 @@ function dealFacts(row: DealRow): DealFacts {
     leadCreatedAt: row.lead_created_at,
   };
 }
+
+export interface LastTouchQuery {
+  /** SQL for the contact's id. */
+  readonly contact: string;
+  /** SQL for the moment: the touch is the last at or before it. */
+  readonly moment: string;
+  /** What to select of the touch `t`. */
+  readonly select: string;
+  /** SQL for the lookback in days. */
+  readonly lookbackDays: string;
+  /** SQL for text[] parameters narrowing kinds and channels (NULL: every interaction). */
+  readonly kinds?: string;
+  readonly channels?: string;
+}
+
+/**
+ * A scalar subquery: the contact's last interaction at or before a moment (its own touches,
+ * its stitched anonymous history and those of contacts merged into it), ties by log position.
+ */
+export function lastTouchAtOrBefore(sql: AttributionSql, query: LastTouchQuery): string {
+  const narrowed = [
+    query.kinds ? `AND (${query.kinds}::text[] IS NULL OR t.kind = ANY(${query.kinds}::text[]))` : '',
+    query.channels ? `AND (${query.channels}::text[] IS NULL OR t.channel = ANY(${query.channels}::text[]))` : '',
+  ].join(' ');
+  return `SELECT ${query.select} FROM ${sql.table('touches')} t
+           WHERE t.person_key IN (SELECT ${query.contact} UNION ALL SELECT pk.person_key FROM ${sql.table('person_keys')} pk WHERE pk.contact_id = ${query.contact})
+             AND t.occurred_at <= ${query.moment} AND t.occurred_at >= ${query.moment} - ${query.lookbackDays}::float8 * interval '1 day' ${narrowed}
+           ORDER BY t.occurred_at DESC, t.commit_position DESC
+           LIMIT 1`;
+}

@@ -1,6 +1,7 @@
-import { DEFAULT_LOOKBACK_DAYS } from '@revops/attribution';
+import { DEFAULT_LOOKBACK_DAYS, dimensions } from '@revops/attribution';
 import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
-import { readDealJourneys, type AttributionSql } from './attribution-journeys';
+import { lastTouchAtOrBefore, readDealJourneys, type AttributionSql } from './attribution-journeys';
+import { creditKeyPairs, dimensionColumns } from './attribution-keys';
 import { attributionInputs, dealCredits, storedModelSpecs, type AttributionInputs, type CreditRow } from './attribution.projection';
 
 export const ATTRIBUTION_PROJECTION = 'attribution';
@@ -9,6 +10,12 @@ export const ATTRIBUTION_PROJECTION = 'attribution';
 const RECOMPUTE_CHUNK = 2_000;
 /** Credit rows per INSERT. */
 const INSERT_CHUNK = 10_000;
+
+/** What `leads` keeps of a contact's lead and MQL touch: `lead_touch_id`, `lead_channel`, … `mql_content`. */
+const touchColumns = ['touchpoint_id', ...dimensions.map((dimension) => dimensionColumns[dimension])];
+const milestoneTouchColumns = (['lead', 'mql'] as const).flatMap((moment) =>
+  touchColumns.map((column) => `${moment}_${column === 'touchpoint_id' ? 'touch_id' : column}`),
+);
 
 /**
  * `credits`: every rule-based model's credit per (opportunity, touchpoint, model, basis) at the
@@ -50,6 +57,9 @@ export const attributionProjection: Projection = {
        contact_id text PRIMARY KEY,
        lead_at timestamptz,
        mql_at timestamptz,
+       -- The last touch at or before each moment (within the default lookback), with its value
+       -- of every dimension: what made the lead, and the MQL, as reports count them.
+       ${milestoneTouchColumns.map((column) => `${column} text,`).join('\n       ')}
        -- A contact merged into another is its duplicate: reports count the survivor only.
        merged_into text
      )`,
@@ -104,6 +114,21 @@ export const attributionProjection: Projection = {
      )`,
     // Reports read one model over a period of anchors, both bases at once (ROAS needs revenue).
     `CREATE INDEX ON ${schema.table('credits')} (model, anchor_at)`,
+    // Credits summed per day of anchor and key of every dimension, kept with the credits: a
+    // report over whole days reads a few rows per key and day instead of every credit. The
+    // dimension 'all' holds each deal once, for the period's totals.
+    `CREATE TABLE ${schema.table('credit_totals')} (
+       model text NOT NULL,
+       currency char(3) NOT NULL,
+       dimension text NOT NULL,
+       anchor_day date NOT NULL,
+       basis text NOT NULL,
+       key text NOT NULL,
+       conversions numeric(38,18) NOT NULL,
+       amount_minor bigint NOT NULL,
+       deals integer NOT NULL,
+       PRIMARY KEY (model, currency, dimension, anchor_day, basis, key)
+     )`,
   ],
   apply: (batch, tx) => writeAttribution(attributionInputs(batch), tx),
 };
@@ -115,6 +140,7 @@ export async function writeAttribution(inputs: AttributionInputs, tx: Projection
   for (let start = 0; start < deals.length; start += RECOMPUTE_CHUNK) {
     await recomputeCredits(deals.slice(start, start + RECOMPUTE_CHUNK), sql);
   }
+  await recomputeLeadTouches(await affectedLeads(inputs, sql), sql);
 }
 
 async function writeInputs(inputs: AttributionInputs, sql: AttributionSql): Promise<void> {
@@ -231,14 +257,8 @@ async function affectedDeals(inputs: AttributionInputs, sql: AttributionSql): Pr
   const { touches, changedDeals, changedContacts } = inputs;
   if (touches.length === 0 && changedDeals.size === 0 && changedContacts.size === 0) return [];
   const rows = await sql.query<{ opportunity_id: string }>(
-    `WITH touch AS (
-       SELECT * FROM unnest($3::text[], $4::text[], $5::timestamptz[]) AS t(person_key, account_id, occurred_at)
-     ),
-     touched_contact AS (
-       SELECT t.person_key AS contact_id, t.occurred_at FROM touch t
-       UNION ALL
-       SELECT pk.contact_id, t.occurred_at FROM touch t JOIN ${sql.table('person_keys')} pk ON pk.person_key = t.person_key
-     )
+    `WITH touch_account AS (SELECT * FROM unnest($4::text[], $5::timestamptz[]) AS t(account_id, occurred_at)),
+     ${touchedContacts(sql, '$3', '$5')}
      SELECT opportunity_id FROM ${sql.table('deals')} WHERE opportunity_id = ANY($1::text[])
      UNION
      SELECT opportunity_id FROM ${sql.table('deal_contacts')} WHERE contact_id = ANY($2::text[])
@@ -248,7 +268,7 @@ async function affectedDeals(inputs: AttributionInputs, sql: AttributionSql): Pr
        JOIN ${sql.table('deals')} d ON d.opportunity_id = dc.opportunity_id
       WHERE c.occurred_at BETWEEN d.opened_at - $6::float8 * interval '1 day' AND coalesce(d.won_at, d.opened_at)
      UNION
-     SELECT d.opportunity_id FROM touch t
+     SELECT d.opportunity_id FROM touch_account t
        JOIN ${sql.table('deals')} d ON d.account_id = t.account_id
       WHERE t.occurred_at BETWEEN d.opened_at - $6::float8 * interval '1 day' AND coalesce(d.won_at, d.opened_at)`,
     [
@@ -263,13 +283,79 @@ async function affectedDeals(inputs: AttributionInputs, sql: AttributionSql): Pr
   return rows.map((row) => row.opportunity_id).sort();
 }
 
+/** CTEs `touch` (person key, time) of the batch's touches and `touched_contact`: each touch under every contact its person key stands for. */
+function touchedContacts(sql: AttributionSql, personKeys: string, occurredAts: string): string {
+  return `touch AS (SELECT * FROM unnest(${personKeys}::text[], ${occurredAts}::timestamptz[]) AS t(person_key, occurred_at)),
+     touched_contact AS (
+       SELECT t.person_key AS contact_id, t.occurred_at FROM touch t
+       UNION ALL
+       SELECT pk.contact_id, t.occurred_at FROM touch t JOIN ${sql.table('person_keys')} pk ON pk.person_key = t.person_key
+     )`;
+}
+
 async function recomputeCredits(opportunityIds: readonly string[], sql: AttributionSql): Promise<void> {
   const journeys = await readDealJourneys(sql, opportunityIds);
   const credits = journeys.flatMap((journey) => dealCredits(journey, { models: storedModelSpecs }));
+  await addToTotals(opportunityIds, -1, sql);
   await sql.query(`DELETE FROM ${sql.table('credits')} WHERE opportunity_id = ANY($1::text[])`, [opportunityIds]);
   for (let start = 0; start < credits.length; start += INSERT_CHUNK) {
     await insertCredits(credits.slice(start, start + INSERT_CHUNK), sql);
   }
+  await addToTotals(opportunityIds, 1, sql);
+}
+
+/**
+ * Adds (`sign` 1) or takes away (-1) the deals' credits in `credit_totals`. Shares are exact
+ * decimals, so taking away what was added leaves exactly zero behind.
+ */
+async function addToTotals(opportunityIds: readonly string[], sign: 1 | -1, sql: AttributionSql): Promise<void> {
+  const totals = sql.table('credit_totals');
+  await sql.query(
+    `INSERT INTO ${totals} AS t (model, currency, dimension, anchor_day, basis, key, conversions, amount_minor, deals)
+     SELECT c.model, c.currency, k.dimension, (c.anchor_at AT TIME ZONE 'UTC')::date, c.basis, k.key,
+            $2 * sum(c.share), $2 * sum(c.credit_minor), $2 * count(DISTINCT c.opportunity_id)
+       FROM ${sql.table('credits')} c
+       CROSS JOIN LATERAL (VALUES ${creditKeyPairs('c.')}) AS k(dimension, key)
+      WHERE c.opportunity_id = ANY($1::text[])
+      GROUP BY 1, 2, 3, 4, 5, 6
+     ON CONFLICT (model, currency, dimension, anchor_day, basis, key) DO UPDATE
+        SET conversions = t.conversions + excluded.conversions,
+            amount_minor = t.amount_minor + excluded.amount_minor,
+            deals = t.deals + excluded.deals`,
+    [opportunityIds, sign],
+  );
+}
+
+/**
+ * The leads whose lead or MQL touch the batch can change: those captured, qualified,
+ * identified or merged in it, and those a new touch reaches at or before either moment.
+ */
+async function affectedLeads(inputs: AttributionInputs, sql: AttributionSql): Promise<string[]> {
+  const { touches, changedContacts, mqls } = inputs;
+  const contacts = [...changedContacts, ...mqls.map((mql) => mql.contactId)];
+  if (touches.length === 0 && contacts.length === 0) return [];
+  const rows = await sql.query<{ contact_id: string }>(
+    `WITH ${touchedContacts(sql, '$2', '$3')}
+     SELECT contact_id FROM ${sql.table('leads')} WHERE contact_id = ANY($1::text[])
+     UNION
+     SELECT l.contact_id FROM touched_contact c JOIN ${sql.table('leads')} l ON l.contact_id = c.contact_id
+      WHERE c.occurred_at BETWEEN l.lead_at - $4::float8 * interval '1 day' AND l.lead_at
+         OR c.occurred_at BETWEEN l.mql_at - $4::float8 * interval '1 day' AND l.mql_at`,
+    [contacts, touches.map((touch) => touch.personKey), touches.map((touch) => touch.occurredAt), DEFAULT_LOOKBACK_DAYS],
+  );
+  return rows.map((row) => row.contact_id).sort();
+}
+
+async function recomputeLeadTouches(contactIds: readonly string[], sql: AttributionSql): Promise<void> {
+  if (contactIds.length === 0) return;
+  // A moment not reached yet (NULL) matches no touch, which sets every column to NULL.
+  const assign = (moment: 'lead' | 'mql') =>
+    `(${milestoneTouchColumns.filter((column) => column.startsWith(`${moment}_`)).join(', ')}) =
+       (${lastTouchAtOrBefore(sql, { contact: 'l.contact_id', moment: `l.${moment}_at`, select: touchColumns.map((column) => `t.${column}`).join(', '), lookbackDays: '$2' })})`;
+  await sql.query(`UPDATE ${sql.table('leads')} l SET ${assign('lead')}, ${assign('mql')} WHERE l.contact_id = ANY($1::text[])`, [
+    contactIds,
+    DEFAULT_LOOKBACK_DAYS,
+  ]);
 }
 
 async function insertCredits(credits: readonly CreditRow[], sql: AttributionSql): Promise<void> {

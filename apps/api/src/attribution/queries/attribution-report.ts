@@ -1,9 +1,9 @@
 import { NO_TOUCH, NOT_SET, type Basis, type Dimension, type RuleBasedModelName } from '@revops/attribution';
-import { ATTRIBUTION_PROJECTION, CAMPAIGNS_PROJECTION } from '@revops/projections';
+import { ATTRIBUTION_PROJECTION, CAMPAIGNS_PROJECTION, creditKey, lastTouchAtOrBefore, TOTAL_DIMENSION, touchKey } from '@revops/projections';
 import type { ReadModelView } from '../../common/read-side/read-models';
 import { largestFirst, rate } from '../../leads/queries/report-period';
 import { isStored, type AttributionRequest } from './attribution-request';
-import { creditKey, creditSource, dimensionColumns } from './credit-source';
+import { attributionSql, creditSource } from './credit-source';
 
 /** The read models a rule-based report reads: credits and their inputs, and campaign spend. */
 export const REPORT_PROJECTIONS = [ATTRIBUTION_PROJECTION, CAMPAIGNS_PROJECTION] as const;
@@ -88,34 +88,34 @@ export async function attributionReport(view: ReadModelView, request: Attributio
   const { rules, basis, period, currency, groupBy } = request;
   const table = (name: string) => view.table(ATTRIBUTION_PROJECTION, name);
   const campaigns = view.table(CAMPAIGNS_PROJECTION, 'campaigns');
-  const source = await creditSource(view, rules, { from: period.from, to: period.to, currency }, 10);
-  const touchKey = `coalesce(t.${dimensionColumns[groupBy]}, '${NOT_SET}')`;
+  const credited = await creditedByKey(view, request, 10);
   // The key of each contact that became a lead (or an MQL) in the period, merged duplicates
   // aside: that of its last eligible touch at or before the moment, `(none)` without one.
-  const milestoneKeys = (column: 'lead_at' | 'mql_at') =>
-    `SELECT coalesce((
-              SELECT ${touchKey} FROM ${table('touches')} t
-               WHERE t.person_key IN (SELECT l.contact_id UNION ALL SELECT pk.person_key FROM ${table('person_keys')} pk WHERE pk.contact_id = l.contact_id)
-                 AND t.occurred_at <= l.${column} AND t.occurred_at >= l.${column} - $5::float8 * interval '1 day'
-                 AND ($6::text[] IS NULL OR t.kind = ANY($6::text[])) AND ($7::text[] IS NULL OR t.channel = ANY($7::text[]))
-               ORDER BY t.occurred_at DESC, t.commit_position DESC
-               LIMIT 1), '${NO_TOUCH}') AS key
-       FROM ${table('leads')} l
-      WHERE ${PERIOD(`l.${column}`)} AND l.merged_into IS NULL`;
+  // The projection keeps that touch for the default rules; other rules look it up.
+  const milestoneKeys = (moment: 'lead_at' | 'mql_at') => {
+    const key = (touch: string) => `CASE WHEN ${touch} IS NULL THEN '${NO_TOUCH}' ELSE ${touchKey(groupBy, 't.')} END`;
+    const leads = `${table('leads')} l`;
+    const inPeriod = `WHERE ${PERIOD(`l.${moment}`)} AND l.merged_into IS NULL`;
+    if (isStored(rules)) {
+      const kept = moment === 'lead_at' ? 'l.lead_' : 'l.mql_';
+      return `SELECT CASE WHEN ${kept}touch_id IS NULL THEN '${NO_TOUCH}' ELSE ${touchKey(groupBy, kept)} END AS key FROM ${leads} ${inPeriod}`;
+    }
+    const last = lastTouchAtOrBefore(attributionSql(view), {
+      contact: 'l.contact_id',
+      moment: `l.${moment}`,
+      select: 't.*',
+      lookbackDays: '$5',
+      kinds: '$6',
+      channels: '$7',
+    });
+    return `SELECT ${key('t.touchpoint_id')} AS key FROM ${leads} LEFT JOIN LATERAL (${last}) t ON true ${inPeriod}`;
+  };
   // One statement: credits by key on the report's basis and on revenue, spend by the campaigns'
   // tagging, leads and MQLs by their touch, and the period's totals.
   const figures = view.query<FiguresRow>(
-    `WITH credit AS (${source.sql}),
-     keyed AS (SELECT c.*, ${creditKey(groupBy, 'c.')} AS key FROM credit c),
-     credited_with_total AS (
-       SELECT GROUPING(key) <> 0 AS total, key,
-              sum(share) FILTER (WHERE basis = $4) AS conversions,
-              sum(credit_minor) FILTER (WHERE basis = $4) AS amount_minor,
-              count(DISTINCT opportunity_id) FILTER (WHERE basis = $4) AS deals,
-              sum(share) FILTER (WHERE basis = 'REVENUE') AS customers,
-              sum(credit_minor) FILTER (WHERE basis = 'REVENUE') AS revenue_minor
-         FROM keyed GROUP BY GROUPING SETS ((key), ())
-     ),
+    `WITH ${credited.sql},
+     -- Types every rule parameter, also those only on-the-fly rules read.
+     rule_parameters AS (SELECT $5::float8 AS lookback_days, $6::text[] AS kinds, $7::text[] AS channels),
      credited AS (SELECT * FROM credited_with_total WHERE NOT total),
      spend AS (
        SELECT coalesce(${spendColumns[groupBy]}, '${NOT_SET}') AS key, sum(s.amount_minor) AS spend_minor
@@ -144,7 +144,7 @@ export async function attributionReport(view: ReadModelView, request: Attributio
             (SELECT count(*)::int FROM lead_touch),
             (SELECT count(*)::int FROM mql_touch)
        FROM (SELECT 1) AS one LEFT JOIN credited_with_total t ON t.total`,
-    [period.from, period.to, currency, basis, rules.lookbackDays, rules.kinds, rules.channels, ...spendDays(period), ...source.parameters],
+    [period.from, period.to, currency, basis, rules.lookbackDays, rules.kinds, rules.channels, ...spendDays(period), ...credited.parameters],
   );
   const anchorColumn = basis === 'REVENUE' ? 'won_at' : 'opened_at';
   const periodTotals = view.query<{ deals: number; amount_minor: string | null }>(
@@ -181,6 +181,52 @@ export async function attributionReport(view: ReadModelView, request: Attributio
     },
   };
 }
+
+/** The figures each row adds up on the report's basis ($4) and on revenue, from columns named by `columns`. */
+function creditedFigures(columns: { conversions: string; amount: string; deals: string }): string {
+  return `sum(${columns.conversions}) FILTER (WHERE basis = $4) AS conversions,
+          sum(${columns.amount}) FILTER (WHERE basis = $4) AS amount_minor,
+          ${columns.deals} FILTER (WHERE basis = $4) AS deals,
+          sum(${columns.conversions}) FILTER (WHERE basis = 'REVENUE') AS customers,
+          sum(${columns.amount}) FILTER (WHERE basis = 'REVENUE') AS revenue_minor`;
+}
+
+/**
+ * A CTE `credited_with_total` (total, key, conversions, amount_minor, deals, customers,
+ * revenue_minor): one row per key and one total row. For stored rules over whole days it sums
+ * the projection's daily totals; otherwise it reads every credit of the period (stored or
+ * computed now). Its parameters start at `$${first}`; $8 and $9 are the period's first and
+ * end day.
+ */
+async function creditedByKey(view: ReadModelView, request: AttributionRequest, first: number): Promise<{ sql: string; parameters: unknown[] }> {
+  const { rules, period, currency, groupBy } = request;
+  if (isStored(rules) && wholeDays(period)) {
+    const totals = view.table(ATTRIBUTION_PROJECTION, 'credit_totals');
+    const figures = creditedFigures({ conversions: 'conversions', amount: 'amount_minor', deals: 'sum(deals)' });
+    const of = (dimension: string) =>
+      `FROM ${totals} WHERE model = $${first} AND currency = $3 AND dimension = ${dimension} AND anchor_day >= $8::date AND anchor_day < $9::date`;
+    return {
+      sql: `credited_with_total AS (
+              SELECT false AS total, key, ${figures} ${of(`$${first + 1}`)} GROUP BY key HAVING sum(deals) > 0
+              UNION ALL
+              SELECT true, NULL, ${figures} ${of(`'${TOTAL_DIMENSION}'`)}
+            )`,
+      parameters: [rules.model, groupBy],
+    };
+  }
+  const source = await creditSource(view, rules, { from: period.from, to: period.to, currency }, first);
+  return {
+    sql: `credit AS (${source.sql}),
+          keyed AS (SELECT c.*, ${creditKey(groupBy, 'c.')} AS key FROM credit c),
+          credited_with_total AS (
+            SELECT GROUPING(key) <> 0 AS total, key, ${creditedFigures({ conversions: 'share', amount: 'credit_minor', deals: 'count(DISTINCT opportunity_id)' })}
+              FROM keyed GROUP BY GROUPING SETS ((key), ())
+          )`,
+    parameters: source.parameters,
+  };
+}
+
+const wholeDays = (period: { from: string; to: string }) => Date.parse(period.from) % DAY_MS === 0 && Date.parse(period.to) % DAY_MS === 0;
 
 /**
  * The days of spend in the period, `[first, end)`: a day belongs to the period its first

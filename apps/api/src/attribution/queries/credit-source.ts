@@ -1,4 +1,3 @@
-import { NO_TOUCH, NOT_SET, type Dimension } from '@revops/attribution';
 import { ATTRIBUTION_PROJECTION, dealCredits, readDealJourneys, type AttributionSql, type CreditRow } from '@revops/projections';
 import type { ReadModelView } from '../../common/read-side/read-models';
 import { isStored, modelOf, type CreditRules } from './attribution-request';
@@ -16,21 +15,6 @@ const JOURNEY_CHUNK = 2_000;
 /** The attribution read model of a query's view, as the journey reader takes it. */
 export function attributionSql(view: ReadModelView): AttributionSql {
   return { table: (name) => view.table(ATTRIBUTION_PROJECTION, name), query: (sql, parameters) => view.query(sql, parameters) };
-}
-
-/** The column of `credits` (or of `touches`) that holds a dimension's value. */
-export const dimensionColumns: Readonly<Record<Dimension, string>> = {
-  channel: 'channel',
-  campaign: 'campaign_id',
-  source: 'source',
-  medium: 'medium',
-  content: 'content',
-};
-
-/** A credit's report key: the touch's value of the dimension, `(not set)` without one, `(none)` for a deal no touch explains. */
-export function creditKey(dimension: Dimension, alias = ''): string {
-  const column = `${alias}${dimensionColumns[dimension]}`;
-  return `CASE WHEN ${alias}touchpoint_id = '${NO_TOUCH}' THEN '${NO_TOUCH}' ELSE coalesce(${column}, '${NOT_SET}') END`;
 }
 
 /**

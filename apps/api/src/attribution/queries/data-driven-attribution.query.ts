@@ -2,7 +2,6 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import {
   canonicalRows,
   markovAttribution,
-  NOT_SET,
   pathRows,
   shapleyAttribution,
   type Basis,
@@ -11,10 +10,10 @@ import {
   type PathRow,
 } from '@revops/attribution';
 import type { Position } from '@revops/event-store';
-import { ATTRIBUTION_PROJECTION, dealJourney, readDealJourneys } from '@revops/projections';
+import { ATTRIBUTION_PROJECTION, dealJourney, readDealJourneys, touchKey } from '@revops/projections';
 import { ReadModels, type ReadModelView } from '../../common/read-side/read-models';
 import { reportPeriod, type ReportPeriod } from '../../leads/queries/report-period';
-import { attributionSql, dimensionColumns } from './credit-source';
+import { attributionSql } from './credit-source';
 
 export interface DataDrivenRequest {
   readonly model: 'MARKOV' | 'SHAPLEY';
@@ -161,7 +160,7 @@ async function nonConvertingPaths(view: ReadModelView, request: DataDrivenReques
   const table = (name: string) => view.table(ATTRIBUTION_PROJECTION, name);
   const rows = await view.query<{ path: string[]; journeys: number }>(
     `WITH touch AS (
-       SELECT t.occurred_at, t.commit_position, coalesce(t.${dimensionColumns[request.dimension]}, '${NOT_SET}') AS value,
+       SELECT t.occurred_at, t.commit_position, ${touchKey(request.dimension, 't.')} AS value,
               coalesce((SELECT pk.contact_id FROM ${table('person_keys')} pk LEFT JOIN ${table('leads')} l ON l.contact_id = pk.contact_id
                          WHERE pk.person_key = t.person_key
                          ORDER BY (l.merged_into IS NOT NULL), pk.contact_id LIMIT 1), t.person_key) AS person
