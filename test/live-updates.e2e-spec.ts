@@ -1,4 +1,5 @@
 import { createClient, type Client } from 'graphql-ws';
+import { collect } from './support/subscriptions';
 import WebSocket from 'ws';
 import { type RunningApi } from '../apps/api/src/bootstrap';
 import { graphqlClient } from './support/graphql-client';
@@ -13,44 +14,6 @@ const stages = [
   { stageId: 'discovery', name: 'Discovery', order: 10, winProbability: 10 },
   { stageId: 'proposal', name: 'Proposal', order: 20, winProbability: 60 },
 ];
-
-/** Collects what one subscription delivers, and lets a test wait for the n-th message. */
-function collect<T>(client: Client, query: string, variables: Record<string, unknown>) {
-  const received: T[] = [];
-  const errors: unknown[] = [];
-  let wake: (() => void) | undefined;
-  const stop = client.subscribe<T>(
-    { query, variables },
-    {
-      next: (message) => {
-        if (message.errors) errors.push(...message.errors);
-        if (message.data) received.push(message.data as T);
-        wake?.();
-      },
-      error: (error) => {
-        errors.push(error);
-        wake?.();
-      },
-      complete: () => undefined,
-    },
-  );
-  return {
-    received,
-    errors,
-    stop,
-    async atLeast(count: number, timeoutMs = 15_000): Promise<T[]> {
-      const deadline = Date.now() + timeoutMs;
-      while (received.length < count && errors.length === 0 && Date.now() < deadline) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 100);
-        });
-      }
-      expect(errors).toEqual([]);
-      return received;
-    },
-  };
-}
 
 describe('Live updates over graphql-ws', () => {
   let testApi: TestApi;

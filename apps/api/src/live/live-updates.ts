@@ -29,9 +29,9 @@ interface OpportunityRow {
 /**
  * Publishes to subscribers what a projection batch changed, once its transaction has
  * committed: the runner signals the commit with the batch, and only the serving version's
- * commits are published, so a rebuild in the background stays quiet. Runners of this process
- * are the source, so live updates need the api to run the projections (embedded mode, or
- * RUN_PROJECTIONS=true).
+ * commits are published, so a rebuild in the background stays quiet. The runners are this
+ * process's own, or, when a separate projector runs them, theirs as the commit feed relays
+ * them (announced with NOTIFY on the read store).
  */
 @Injectable()
 export class LiveUpdates implements OnModuleInit, OnApplicationShutdown {

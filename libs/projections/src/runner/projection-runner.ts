@@ -19,6 +19,7 @@ import {
   type RetryPolicy,
 } from './retry';
 import type { ProjectionSignals } from './signals';
+import { announcement, COMMITS_CHANNEL } from './commit-feed';
 
 export interface RunnerSettings {
   /** Events per transaction at most. */
@@ -43,6 +44,8 @@ export interface RunnerSettings {
   idleScanEvents: number;
   /** Reconnection backoff of the subscription when the event store goes away. */
   reconnect: { initialDelayMs: number; maxDelayMs: number };
+  /** NOTIFY each committed batch on COMMITS_CHANNEL, for processes that do not run the projections. */
+  announceCommits: boolean;
 }
 
 export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
@@ -57,6 +60,7 @@ export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
   rateWindowMs: 10_000,
   idleScanEvents: 20_000,
   reconnect: { initialDelayMs: 100, maxDelayMs: 5_000 },
+  announceCommits: false,
 };
 
 export function runnerSettings(overrides: Partial<RunnerSettings> = {}): RunnerSettings {
@@ -330,6 +334,10 @@ export class ProjectionRunner {
         lastRecordedAt: events.length > 0 ? events[events.length - 1].recordedAt : null,
         eventsPerSecond: this.rate.perSecond(events.length),
       });
+      // Delivered when the transaction commits, never for one rolled back.
+      if (this.settings.announceCommits && events.length > 0) {
+        await tx.query('SELECT pg_notify($1, $2)', [COMMITS_CHANNEL, announcement(this.key, expected, checkpoint, events.length)]);
+      }
     });
     this.checkpointPosition = checkpoint;
     this.lastCheckpointWrite = Date.now();

@@ -1,6 +1,7 @@
 import type { EventStore } from '@revops/event-store';
 import type { ReadStoreConnection } from '@revops/read-models';
 import { ProjectionBookkeeping } from './bookkeeping';
+import { CommitFeed } from './commit-feed';
 import { InProcessLeases, PostgresAdvisoryLeases, type LeaseProvider } from './leases';
 import type { Projection } from './projection';
 import { runnerSettings, type RunnerSettings } from './projection-runner';
@@ -48,8 +49,13 @@ export class Projections {
   private readonly leases: LeaseProvider;
   private readonly run: boolean;
 
+  private readonly feed: CommitFeed | undefined;
+
   constructor(deps: ProjectionsDependencies, options: ProjectionsOptions) {
-    const settings = runnerSettings(options.runner);
+    // Against a PostgreSQL server, runners announce their commits and a process that does
+    // not run them listens; embedded PostgreSQL is the api's own, which runs them itself.
+    const shared = !options.readStore.embedded;
+    const settings = runnerSettings({ announceCommits: shared, ...options.runner });
     this.run = options.run ?? true;
     this.leases =
       deps.leases ?? (options.readStore.embedded ? new InProcessLeases() : new PostgresAdvisoryLeases(options.readStore.url));
@@ -71,13 +77,16 @@ export class Projections {
       ...options.readYourWrites,
     });
     this.admin = new ProjectionsAdmin(this.bookkeeping, this.signals);
+    this.feed = !this.run && shared ? new CommitFeed(options.readStore.url, deps.store, options.projections, this.signals) : undefined;
   }
 
   start(): void {
     if (this.run) this.runners.start();
+    this.feed?.start();
   }
 
   async stop(): Promise<void> {
+    await this.feed?.stop();
     await this.runners.stop();
     await this.leases.close();
   }
