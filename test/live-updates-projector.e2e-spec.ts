@@ -1,14 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
 import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
 import { startProjector, type RunningProjector } from '../apps/projector/src/bootstrap';
 import { useEventStore, type EventStoreHandle } from './support/event-store';
 import { graphqlClient } from './support/graphql-client';
 import { usePostgres, type PostgresHandle } from './support/postgres';
-import { collect } from './support/subscriptions';
+import { collect, connectSubscriptions } from './support/subscriptions';
 
 jest.setTimeout(120_000);
 
@@ -39,15 +38,7 @@ withPostgresServer?.('Live updates when a separate projector runs the projection
       LOG_LEVEL: 'warn',
       NODE_ENV: 'test',
     });
-    await new Promise<void>((resolve, reject) => {
-      ws = createClient({
-        url: `${api.url.replace(/^http/, 'ws')}/graphql`,
-        webSocketImpl: WebSocket,
-        retryAttempts: 0,
-        lazy: false,
-        on: { connected: () => resolve(), error: reject },
-      });
-    });
+    ws = await connectSubscriptions(api.url);
   });
 
   afterAll(async () => {

@@ -1,6 +1,5 @@
-import { createClient, type Client } from 'graphql-ws';
-import { collect } from './support/subscriptions';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
+import { collect, connectSubscriptions } from './support/subscriptions';
 import { type RunningApi } from '../apps/api/src/bootstrap';
 import { graphqlClient } from './support/graphql-client';
 import { readModelsCaughtUp } from './support/read-models';
@@ -26,15 +25,7 @@ describe('Live updates over graphql-ws', () => {
     testApi = await startTestApi('live');
     ({ api, send } = testApi);
     // Connected before any test subscribes, so a subscription only has its own message to wait for.
-    await new Promise<void>((resolve, reject) => {
-      ws = createClient({
-        url: `${api.url.replace(/^http/, 'ws')}/graphql`,
-        webSocketImpl: WebSocket,
-        retryAttempts: 0,
-        lazy: false,
-        on: { connected: () => resolve(), error: reject },
-      });
-    });
+    ws = await connectSubscriptions(api.url);
     const account = await send<{ createAccount: { accountId: string } }>(
       'mutation ($input: CreateAccountInput!) { createAccount(input: $input) { accountId } }',
       { input: { name: 'Acme Corporation', domain: 'acme-corp.example' } },

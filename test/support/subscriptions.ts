@@ -1,4 +1,18 @@
-import type { Client } from 'graphql-ws';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+/** A graphql-ws client of the api at `apiUrl`, connected before it is returned. */
+export function connectSubscriptions(apiUrl: string): Promise<Client> {
+  return new Promise<Client>((resolve, reject) => {
+    const client = createClient({
+      url: `${apiUrl.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      on: { connected: () => resolve(client), error: reject },
+    });
+  });
+}
 
 /** Collects what one subscription delivers, and lets a test wait for the n-th message. */
 export function collect<T>(client: Client, query: string, variables: Record<string, unknown>) {
