@@ -153,6 +153,7 @@ describe('contacts projection', () => {
           note: 'next fiscal year',
           decidedBy: 'rep-1',
           decidedAt: on('03-06'),
+          commitPosition: '12',
           lifecycleStage: 'mql',
         },
       ]);

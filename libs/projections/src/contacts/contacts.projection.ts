@@ -63,6 +63,8 @@ export interface LeadDecisionRow {
   readonly note: string | null;
   readonly decidedBy: string;
   readonly decidedAt: string;
+  /** `$all` commit position: orders verdicts given at the same instant as they were recorded. */
+  readonly commitPosition: string;
   /** The stage the lead was judged at (mql or sql). */
   readonly lifecycleStage: LifecycleStage;
 }
@@ -199,6 +201,7 @@ export function contactChanges(current: ReadonlyMap<string, ContactRow>, events:
           note: null,
           decidedBy: event.data.acceptedBy,
           decidedAt: at,
+          commitPosition: envelope.position.commit.toString(),
           lifecycleStage: row.lifecycleStage,
         });
         break;
@@ -214,6 +217,7 @@ export function contactChanges(current: ReadonlyMap<string, ContactRow>, events:
           note: event.data.note,
           decidedBy: event.data.rejectedBy,
           decidedAt: at,
+          commitPosition: envelope.position.commit.toString(),
           lifecycleStage: row.lifecycleStage,
         });
         break;

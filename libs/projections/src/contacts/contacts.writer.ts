@@ -13,7 +13,7 @@ export const CONTACTS_PROJECTION = 'contacts';
  */
 export const contactsProjection: Projection = {
   name: CONTACTS_PROJECTION,
-  version: 1,
+  version: 2,
   consumes: { streamNamePrefixes: ['contact-', 'account-'] },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('contacts')} (
@@ -67,6 +67,7 @@ export const contactsProjection: Projection = {
        note text,
        decided_by text NOT NULL,
        decided_at timestamptz NOT NULL,
+       commit_position numeric(20,0) NOT NULL,
        lifecycle_stage text NOT NULL
      )`,
     `CREATE INDEX ON ${schema.table('lead_decisions')} (contact_id, decided_at)`,
@@ -236,8 +237,8 @@ export async function writeContacts(changes: ContactChanges, tx: ProjectionTrans
   if (decisions.length > 0) {
     await tx.query(
       `INSERT INTO ${table('lead_decisions')}
-         (event_id, contact_id, decision, reason, note, decided_by, decided_at, lifecycle_stage)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])`,
+         (event_id, contact_id, decision, reason, note, decided_by, decided_at, commit_position, lifecycle_stage)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::numeric[], $9::text[])`,
       [
         decisions.map((row) => row.eventId),
         decisions.map((row) => row.contactId),
@@ -246,6 +247,7 @@ export async function writeContacts(changes: ContactChanges, tx: ProjectionTrans
         decisions.map((row) => row.note),
         decisions.map((row) => row.decidedBy),
         decisions.map((row) => row.decidedAt),
+        decisions.map((row) => row.commitPosition),
         decisions.map((row) => row.lifecycleStage),
       ],
     );

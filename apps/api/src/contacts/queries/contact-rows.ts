@@ -85,7 +85,7 @@ export async function readLeadDecisions(view: ReadModelView, contactIds: readonl
     `SELECT contact_id, decision, reason, note, decided_by, ${utcText('decided_at')} AS decided_at, lifecycle_stage
        FROM ${view.table('contacts', 'lead_decisions')} d
       WHERE d.contact_id = ANY($1::text[])
-      ORDER BY d.contact_id, d.decided_at, d.event_id`,
+      ORDER BY d.contact_id, d.decided_at, d.commit_position`,
     [contactIds],
   );
   return rows.map((row) => ({

@@ -24,13 +24,13 @@ export class LeadQualityHandler implements IQueryHandler<LeadQualityQuery> {
     const { period, view, group } = await openLeadReport(this.readModels, query);
     // One verdict per lead: its latest in the period. A lead rejected and then, once reworked,
     // accepted counts as accepted, so a rate says what became of the leads, not how often sales
-    // changed its mind. Verdicts at the same instant fall back to the event id, only to be stable.
+    // changed its mind. Of verdicts at the same instant, the one recorded last counts.
     const counts = await view.query<DecisionRow>(
       `WITH cohort AS (
          SELECT DISTINCT ON (contact_id) contact_id, decision, reason, note
            FROM ${view.table('contacts', 'lead_decisions')}
           WHERE decided_at >= $1::timestamptz AND decided_at < $2::timestamptz
-          ORDER BY contact_id, decided_at DESC, event_id DESC
+          ORDER BY contact_id, decided_at DESC, commit_position DESC
        ),
        ${group.cte}
        SELECT ${group.key} AS key, ${group.name} AS name, member.decision, member.reason,
