@@ -18,6 +18,17 @@ describe('BatchQueue', () => {
     expect(queue.size).toBe(1);
   });
 
+  it('takes up to catchUpBatchSize events until the subscription has caught up, then maxBatchSize', async () => {
+    const queue = new BatchQueue({ ...limits, catchUpBatchSize: 5, capacity: 10 });
+    for (const commit of [10, 20, 30, 40, 50, 60]) await queue.push(anEnvelope(commit));
+    queue.caughtUp();
+    for (const commit of [70, 80, 90, 100]) await queue.push(anEnvelope(commit));
+
+    expect(batchOf(await queue.take(100)).commits).toEqual([10, 20, 30, 40, 50]);
+    expect(batchOf(await queue.take(100))).toEqual({ commits: [60], checkpoint: at(60), caughtUp: true });
+    expect(batchOf(await queue.take(100)).commits).toEqual([70, 80, 90]);
+  });
+
   it('closes a smaller batch maxBatchWaitMs after its first event arrived', async () => {
     const queue = new BatchQueue(limits);
     await queue.push(anEnvelope(10));

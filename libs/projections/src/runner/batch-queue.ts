@@ -4,6 +4,12 @@ import { laterOf } from './positions';
 export interface BatchLimits {
   /** A batch closes when it holds this many events… */
   maxBatchSize: number;
+  /**
+   * …or this many while the subscription is still reading history (before its first caught-up
+   * marker): fewer, larger transactions rebuild faster, and nobody waits on each one yet.
+   * Defaults to maxBatchSize.
+   */
+  catchUpBatchSize?: number;
   /** …or this long after its first event arrived, whichever comes first. */
   maxBatchWaitMs: number;
   /** Events held before the subscription is made to wait: the backpressure on reading `$all`. */
@@ -47,6 +53,7 @@ export class BatchQueue {
   private closeError: Error | undefined;
   private consumerWake: (() => void) | undefined;
   private readonly producerWakes: Array<() => void> = [];
+  private live = false;
 
   constructor(
     private readonly limits: BatchLimits,
@@ -55,7 +62,9 @@ export class BatchQueue {
     if (!Number.isInteger(limits.maxBatchSize) || limits.maxBatchSize < 1) {
       throw new RangeError('maxBatchSize must be a positive integer');
     }
-    if (limits.capacity < limits.maxBatchSize) throw new RangeError('capacity must hold at least one full batch');
+    const catchUp = limits.catchUpBatchSize ?? limits.maxBatchSize;
+    if (!Number.isInteger(catchUp) || catchUp < 1) throw new RangeError('catchUpBatchSize must be a positive integer');
+    if (limits.capacity < Math.max(limits.maxBatchSize, catchUp)) throw new RangeError('capacity must hold at least one full batch');
   }
 
   get size(): number {
@@ -104,8 +113,8 @@ export class BatchQueue {
 
   /**
    * Waits up to `idleMs` for something to arrive, then collects a batch: up to
-   * `maxBatchSize` events, closed early by a caught-up marker or by `maxBatchWaitMs` after
-   * its first event.
+   * `maxBatchSize` events (`catchUpBatchSize` before the first caught-up marker), closed
+   * early by a caught-up marker or by `maxBatchWaitMs` after its first event.
    */
   async take(idleMs: number): Promise<Taken> {
     if (this.items.length === 0) {
@@ -117,8 +126,9 @@ export class BatchQueue {
     let checkpoint: Position | null = null;
     let caughtUp = false;
     let firstArrival: number | undefined;
+    const size = this.live ? this.limits.maxBatchSize : (this.limits.catchUpBatchSize ?? this.limits.maxBatchSize);
     for (;;) {
-      while (this.items.length > 0 && events.length < this.limits.maxBatchSize && !caughtUp) {
+      while (this.items.length > 0 && events.length < size && !caughtUp) {
         const item = this.items.shift() as Item;
         if (item.kind === 'event') {
           events.push(item.event);
@@ -130,9 +140,10 @@ export class BatchQueue {
           checkpoint = laterOf(checkpoint, item.position);
         } else {
           caughtUp = true;
+          this.live = true;
         }
       }
-      if (events.length === 0 || events.length >= this.limits.maxBatchSize || caughtUp || this.closed) break;
+      if (events.length === 0 || events.length >= size || caughtUp || this.closed) break;
       const remaining = (firstArrival as number) + this.limits.maxBatchWaitMs - this.now();
       if (remaining <= 0) break;
       if (this.items.length === 0) await this.waitForItems(remaining);

@@ -22,8 +22,10 @@ import type { ProjectionSignals } from './signals';
 import { announcement, COMMITS_CHANNEL } from './commit-feed';
 
 export interface RunnerSettings {
-  /** Events per transaction at most. */
+  /** Events per transaction at most, once the runner follows the head of `$all`. */
   maxBatchSize: number;
+  /** Events per transaction at most while catching up (a rebuild, a restart behind the head). */
+  catchUpBatchSize: number;
   /** How long the first event of a batch waits for more before the batch is applied. */
   maxBatchWaitMs: number;
   /** Events read ahead of the batch being applied; the subscription waits beyond it. */
@@ -50,6 +52,7 @@ export interface RunnerSettings {
 
 export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
   maxBatchSize: 1_000,
+  catchUpBatchSize: 4_000,
   maxBatchWaitMs: 50,
   queueCapacity: 2_000,
   retry: DEFAULT_RETRY_POLICY,
@@ -64,8 +67,10 @@ export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
 };
 
 export function runnerSettings(overrides: Partial<RunnerSettings> = {}): RunnerSettings {
-  const settings = { ...DEFAULT_RUNNER_SETTINGS, ...overrides };
-  return { ...settings, queueCapacity: Math.max(settings.queueCapacity, settings.maxBatchSize) };
+  // A caller that bounds the batch size bounds catching up too, unless it says otherwise.
+  const catchUpBatchSize = overrides.catchUpBatchSize ?? overrides.maxBatchSize ?? DEFAULT_RUNNER_SETTINGS.catchUpBatchSize;
+  const settings = { ...DEFAULT_RUNNER_SETTINGS, ...overrides, catchUpBatchSize };
+  return { ...settings, queueCapacity: Math.max(settings.queueCapacity, settings.maxBatchSize, settings.catchUpBatchSize) };
 }
 
 /**
@@ -226,6 +231,7 @@ export class ProjectionRunner {
     this.logger.log(`following $all from ${formatPosition(record.checkpoint)} (${record.status})`);
     const queue = new BatchQueue({
       maxBatchSize: this.settings.maxBatchSize,
+      catchUpBatchSize: this.settings.catchUpBatchSize,
       maxBatchWaitMs: this.settings.maxBatchWaitMs,
       capacity: this.settings.queueCapacity,
     });

@@ -4,7 +4,7 @@ import { ProjectionBookkeeping } from './bookkeeping';
 import { CommitFeed } from './commit-feed';
 import { InProcessLeases, PostgresAdvisoryLeases, type LeaseProvider } from './leases';
 import type { Projection } from './projection';
-import { runnerSettings, type RunnerSettings } from './projection-runner';
+import { DEFAULT_RUNNER_SETTINGS, runnerSettings, type RunnerSettings } from './projection-runner';
 import { ProjectionRunners } from './projection-runners';
 import { ProjectionsAdmin } from './projections-admin';
 import { ProjectionsStatus, type StatusSettings } from './projections-status';
@@ -55,7 +55,10 @@ export class Projections {
     // Against a PostgreSQL server, runners announce their commits and a process that does
     // not run them listens; embedded PostgreSQL is the api's own, which runs them itself.
     const shared = !options.readStore.embedded;
-    const settings = runnerSettings({ announceCommits: shared, ...options.runner });
+    // Embedded PostgreSQL has one session: a transaction holds it, so queries of the api wait
+    // on each batch, and catching up keeps to the live batch size there.
+    const catchUp = shared ? {} : { catchUpBatchSize: options.runner?.maxBatchSize ?? DEFAULT_RUNNER_SETTINGS.maxBatchSize };
+    const settings = runnerSettings({ announceCommits: shared, ...catchUp, ...options.runner });
     this.run = options.run ?? true;
     this.leases =
       deps.leases ?? (options.readStore.embedded ? new InProcessLeases() : new PostgresAdvisoryLeases(options.readStore.url));
