@@ -108,6 +108,7 @@ async function fill(pool: Pool, config: ReportBenchConfig) {
     dealContacts: [],
     changedDeals: new Set(),
     changedContacts: new Set(),
+    lastChangePosition: null,
   };
 
   const contactLeadAt = Array.from({ length: contacts }, () => YEAR_START - 90 * DAY + random.int(0, 400) * DAY);

@@ -56,6 +56,7 @@ describe('attribution projection', () => {
   describe('reading a batch', () => {
     it('keeps interactions with their tagging and drops touches nobody acted on', () => {
       const inputs = attributionInputs([touch(1), touch(2, { kind: 'EMAIL_SENT', channel: 'email' })]);
+      expect(inputs.lastChangePosition).toBe('1');
       expect(inputs.touches).toEqual([
         {
           touchpointId: 'tp-1',
@@ -98,6 +99,8 @@ describe('attribution projection', () => {
         event(7, 'opportunity-U', 'Reopened', { opportunityId: 'U', previousOutcome: 'lost', stageId: 's', pipelineRevision: 1, reason: null, reopenedAt: at('14') }),
       ]);
       expect([...inputs.changedDeals].sort()).toEqual(['V', 'W', 'X', 'Y']);
+      // The reopening of a lost deal (7) changes nothing attribution reads.
+      expect(inputs.lastChangePosition).toBe('6');
       expect(inputs.dealContacts).toEqual([
         { opportunityId: 'X', contactId: 'ada' },
         { opportunityId: 'Y', contactId: 'ben' },

@@ -62,6 +62,8 @@ export interface AttributionInputs {
   readonly changedDeals: ReadonlySet<string>;
   /** Contacts whose lead time or person keys changed: every deal they have a role on is recomputed. */
   readonly changedContacts: ReadonlySet<string>;
+  /** Commit position (decimal) of the batch's last event that changed an input; null when none did. */
+  readonly lastChangePosition: string | null;
 }
 
 type AttributionEvent = JourneyEvent | ContactEvent | OpportunityEvent;
@@ -78,10 +80,12 @@ export function attributionInputs(batch: readonly RecordedEnvelope[]): Attributi
   const dealContacts: { opportunityId: string; contactId: string }[] = [];
   const changedDeals = new Set<string>();
   const changedContacts = new Set<string>();
+  let lastChangePosition: string | null = null;
 
   for (const envelope of batch) {
     const event = envelope as unknown as AttributionEvent;
     const at = envelope.metadata.occurredAt;
+    if (changesInputs(event)) lastChangePosition = envelope.position.commit.toString();
     switch (event.type) {
       case 'TouchpointRecorded': {
         const { data } = event;
@@ -174,7 +178,29 @@ export function attributionInputs(batch: readonly RecordedEnvelope[]): Attributi
     dealContacts,
     changedDeals,
     changedContacts,
+    lastChangePosition,
   };
+}
+
+/** Whether an event changes what attribution is computed from; a touch nobody acted on does not. */
+function changesInputs(event: AttributionEvent): boolean {
+  switch (event.type) {
+    case 'TouchpointRecorded':
+      return isInteraction(event.data.kind);
+    case 'LifecycleStageChanged':
+      return event.data.to === 'mql';
+    case 'Reopened':
+      return event.data.previousOutcome === 'won';
+    case 'LeadCaptured':
+    case 'IdentityLinked':
+    case 'ContactMerged':
+    case 'OpportunityOpened':
+    case 'ContactRoleAdded':
+    case 'ClosedWon':
+      return true;
+    default:
+      return false;
+  }
 }
 
 // Anything else on the streams read is an event this version does not know: failing stalls

@@ -65,13 +65,14 @@ export const attributionProjection: Projection = {
      )`,
     `CREATE INDEX ON ${schema.table('leads')} (lead_at)`,
     `CREATE INDEX ON ${schema.table('leads')} (mql_at)`,
-    // Counts the batches that changed any input: results derived from the inputs (the
-    // data-driven models) stay valid while it stands still.
-    `CREATE TABLE ${schema.table('inputs_revision')} (
+    // The log position of the last event that changed any input: results derived from the
+    // inputs (the data-driven models) stay valid while it stands still. A position, not a
+    // count of batches, so it does not depend on how the log was cut into batches.
+    `CREATE TABLE ${schema.table('inputs_changed')} (
        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-       revision bigint NOT NULL
+       commit_position numeric(20,0) NOT NULL
      )`,
-    `INSERT INTO ${schema.table('inputs_revision')} (revision) VALUES (0)`,
+    `INSERT INTO ${schema.table('inputs_changed')} (commit_position) VALUES (0)`,
     `CREATE TABLE ${schema.table('deals')} (
        opportunity_id text PRIMARY KEY,
        account_id text NOT NULL,
@@ -144,9 +145,11 @@ export async function writeAttribution(inputs: AttributionInputs, tx: Projection
 }
 
 async function writeInputs(inputs: AttributionInputs, sql: AttributionSql): Promise<void> {
-  const { touches, identityLinks, merges, leads, mqls, openedDeals, outcomes, dealContacts } = inputs;
+  const { touches, identityLinks, merges, leads, mqls, openedDeals, outcomes, dealContacts, lastChangePosition } = inputs;
   if ([touches, identityLinks, merges, leads, mqls, openedDeals, outcomes, dealContacts].every((rows) => rows.length === 0)) return;
-  await sql.query(`UPDATE ${sql.table('inputs_revision')} SET revision = revision + 1`);
+  if (lastChangePosition !== null) {
+    await sql.query(`UPDATE ${sql.table('inputs_changed')} SET commit_position = greatest(commit_position, $1::numeric)`, [lastChangePosition]);
+  }
   if (touches.length > 0) {
     // A touch is immutable once recorded: a second delivery of the same id changes nothing.
     await sql.query(

@@ -56,7 +56,7 @@ export function dataDrivenRequest(input: Omit<DataDrivenRequest, 'period'> & { f
   return { ...rest, period: reportPeriod(from, to) };
 }
 
-/** Results kept per request; a new input revision of the read model makes every one of them stale. */
+/** Results kept per request; an input changed since makes every one of them stale. */
 const CACHE_ENTRIES = 64;
 const JOURNEY_CHUNK = 2_000;
 
@@ -75,7 +75,9 @@ export class DataDrivenAttributionHandler implements IQueryHandler<DataDrivenAtt
 
   async execute({ request, minPosition }: DataDrivenAttributionQuery): Promise<DataDrivenAttribution> {
     const view = await this.readModels.open([ATTRIBUTION_PROJECTION], minPosition);
-    const [{ revision }] = await view.query<{ revision: string }>(`SELECT revision::text AS revision FROM ${view.table(ATTRIBUTION_PROJECTION, 'inputs_revision')}`);
+    const [{ revision }] = await view.query<{ revision: string }>(
+      `SELECT commit_position::text AS revision FROM ${view.table(ATTRIBUTION_PROJECTION, 'inputs_changed')}`,
+    );
     // The schema names the serving version, so a rebuilt read model never serves an old entry.
     const key = JSON.stringify([view.table(ATTRIBUTION_PROJECTION, 'touches'), revision, request]);
     const hit = this.cache.get(key);
