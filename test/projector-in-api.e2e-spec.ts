@@ -112,7 +112,7 @@ describe('Projections in the running processes', () => {
       expect(
         await query(
           `SELECT name, account_id, owner_id, pipeline_id, stage_id, amount_minor::int AS amount_minor, currency, status, opened_at
-             FROM rm_opportunities_v3.opportunities WHERE opportunity_id = $1`,
+             FROM rm_opportunities_v4.opportunities WHERE opportunity_id = $1`,
           [opportunityId],
         ),
       ).toEqual([
@@ -129,7 +129,7 @@ describe('Projections in the running processes', () => {
         },
       ]);
       expect(
-        await query('SELECT stage_id, entered_at, exited_at FROM rm_opportunities_v3.opportunity_stage_history WHERE opportunity_id = $1', [
+        await query('SELECT stage_id, entered_at, exited_at FROM rm_opportunities_v4.opportunity_stage_history WHERE opportunity_id = $1', [
           opportunityId,
         ]),
       ).toEqual([{ stage_id: 'proposal', entered_at: new Date('2024-06-03T09:00:00.000Z'), exited_at: null }]);
@@ -206,7 +206,7 @@ describe('Projections in the running processes', () => {
       await projected.waitForPosition('pipelines', opened.position as Position, 15_000);
 
       expect(
-        await queryServer(postgres.url, 'SELECT stage_id, status FROM rm_opportunities_v3.opportunities WHERE opportunity_id = $1', [
+        await queryServer(postgres.url, 'SELECT stage_id, status FROM rm_opportunities_v4.opportunities WHERE opportunity_id = $1', [
           opportunityId,
         ]),
       ).toEqual([{ stage_id: 'discovery', status: 'open' }]);

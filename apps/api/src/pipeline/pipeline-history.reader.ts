@@ -1,14 +1,13 @@
 import { OPPORTUNITIES_PROJECTION, PIPELINES_PROJECTION } from '@revops/projections';
 import type { ReadModelView } from '../common/read-side/read-models';
 import type { OpenDealGroup } from './pipeline-figures';
-import type { ClosedDeal } from './sales-metrics';
+import type { CloseGroup, StagesReached } from './sales-metrics';
 import { revisionInForce, stagesInForce, type RevisionEffect, type StageDefinition, type StagesInForce } from './stages-in-force';
 
 /**
- * SQL over the pipelines and opportunities read models, answering "as of T" from history:
- * stage stays and amount figures in business time, never today's `opportunities` row.
- * Only the deal's identity (owner, pipeline, opening time), which no later event changes,
- * comes from there.
+ * SQL over the pipelines and opportunities read models, answering "as of T" in business time,
+ * never from today's `opportunities` row: sums of the deals' open-pipeline changes up to T,
+ * closes, and the stays of a cohort.
  */
 
 export const HISTORY_PROJECTIONS = [PIPELINES_PROJECTION, OPPORTUNITIES_PROJECTION] as const;
@@ -25,53 +24,67 @@ export interface PipelineAsOf {
   readonly stages: StagesInForce;
 }
 
+const MS_PER_DAY = 86_400_000;
+
 const instant = (value: Date | string) => new Date(value).toISOString();
 
 /**
- * The stays that began at or before T (`$1`) and had not ended by then, one per deal open at T:
- * a deal's stays follow one another without overlap, each ending when the next transition in
- * business time happens, so at most one of them spans T, and it is the last to have begun.
- * Open and ended stays are read apart so each side is a range over its own index.
+ * SQL parameters and the conditions on `pipeline_id` and `owner_id` of a filter. Without a
+ * pipeline every pipeline that has deals is named, found by a skip scan of the deals' index,
+ * so reads still go down indexes that begin with the pipeline.
  */
-function staysOpenAt(view: ReadModelView, pipelineParameter: string): string {
-  const history = view.table(OPPORTUNITIES_PROJECTION, 'opportunity_stage_history');
-  const inPipeline = `(${pipelineParameter}::text IS NULL OR h.pipeline_id = ${pipelineParameter})`;
-  return `SELECT h.opportunity_id, h.pipeline_id, h.stage_id FROM ${history} h
-           WHERE h.exited_at IS NULL AND h.entered_at <= $1 AND ${inPipeline}
-          UNION ALL
-          SELECT h.opportunity_id, h.pipeline_id, h.stage_id FROM ${history} h
-           WHERE h.exited_at > $1 AND h.entered_at <= $1 AND ${inPipeline}`;
+function filtering(view: ReadModelView, parameters: unknown[], filter: DealFilter) {
+  const bind = (value: unknown) => `$${parameters.push(value)}`;
+  const deals = view.table(OPPORTUNITIES_PROJECTION, 'opportunities');
+  const pipelines = filter.pipelineId
+    ? `= ${bind(filter.pipelineId)}::text`
+    : `= ANY(ARRAY(WITH RECURSIVE known(pipeline_id) AS (
+                     SELECT min(pipeline_id) FROM ${deals}
+                     UNION ALL
+                     SELECT (SELECT min(d.pipeline_id) FROM ${deals} d WHERE d.pipeline_id > known.pipeline_id)
+                       FROM known WHERE known.pipeline_id IS NOT NULL)
+                   SELECT pipeline_id FROM known WHERE pipeline_id IS NOT NULL))`;
+  const owner = filter.ownerId ? bind(filter.ownerId) : null;
+  return {
+    pipelines: (alias: string) => `${alias}.pipeline_id ${pipelines}`,
+    owner: (alias: string) => (owner ? ` AND ${alias}.owner_id = ${owner}` : ''),
+    byOwner: owner !== null,
+  };
 }
 
-/** Only a filter by owner needs the deal's row: the stay carries its pipeline. */
-function ownedBy(view: ReadModelView, ownerParameter: string, ownerId: string | null | undefined): string {
-  if (!ownerId) return '';
-  return `JOIN ${view.table(OPPORTUNITIES_PROJECTION, 'opportunities')} o
-            ON o.opportunity_id = s.opportunity_id AND o.owner_id = ${ownerParameter}`;
-}
-
-/** The figure of `kind` in force at T (`$1`) for the deal `s.opportunity_id`: the last to take effect, ties by arrival. */
-function amountAsOf(view: ReadModelView, kind: 'expected' | 'won'): string {
-  return `SELECT a.amount_minor, a.currency
-            FROM ${view.table(OPPORTUNITIES_PROJECTION, 'opportunity_amount_history')} a
-           WHERE a.opportunity_id = s.opportunity_id AND a.kind = '${kind}' AND a.effective_at <= $1
-           ORDER BY a.effective_at DESC, a.position DESC
-           LIMIT 1`;
-}
-
-/** Deals open at T, counted and summed per pipeline, stage and currency with the amounts in force then. */
+/**
+ * Deals open at T, counted and summed per pipeline, stage and currency with the amounts in
+ * force then: the month totals before T's UTC month, the day totals before T's day and the
+ * changes of that day up to T; for one owner, its changes up to T.
+ */
 export async function openDealsAsOf(
   view: ReadModelView,
   at: string,
   filter: DealFilter,
 ): Promise<Array<OpenDealGroup & { pipelineId: string }>> {
+  const parameters: unknown[] = [at];
+  const where = filtering(view, parameters, filter);
+  const totals = view.table(OPPORTUNITIES_PROJECTION, 'open_deal_totals');
+  const deltas = view.table(OPPORTUNITIES_PROJECTION, 'open_deal_deltas');
+  const month = `date_trunc('month', $1::timestamptz, 'UTC')`;
+  const day = `date_trunc('day', $1::timestamptz, 'UTC')`;
+  const changes = where.byOwner
+    ? `SELECT d.pipeline_id, d.stage_id, d.currency, d.count_delta AS count, d.amount_delta_minor AS amount_minor FROM ${deltas} d
+        WHERE ${where.pipelines('d')}${where.owner('d')} AND d.at <= $1`
+    : `SELECT t.pipeline_id, t.stage_id, t.currency, t.count, t.amount_minor FROM ${totals} t
+        WHERE ${where.pipelines('t')} AND t.period = 'month' AND t.period_start < ${month}
+       UNION ALL
+       SELECT t.pipeline_id, t.stage_id, t.currency, t.count, t.amount_minor FROM ${totals} t
+        WHERE ${where.pipelines('t')} AND t.period = 'day' AND t.period_start >= ${month} AND t.period_start < ${day}
+       UNION ALL
+       SELECT d.pipeline_id, d.stage_id, d.currency, d.count_delta, d.amount_delta_minor FROM ${deltas} d
+        WHERE ${where.pipelines('d')} AND d.at >= ${day} AND d.at <= $1`;
   const rows = await view.query<{ pipeline_id: string; stage_id: string; currency: string; count: number; amount_minor: string }>(
-    `SELECT s.pipeline_id, s.stage_id, a.currency, count(*)::int AS count, sum(a.amount_minor)::text AS amount_minor
-       FROM (${staysOpenAt(view, '$2')}) s
-       ${ownedBy(view, '$3', filter.ownerId)}
-      CROSS JOIN LATERAL (${amountAsOf(view, 'expected')}) a
-      GROUP BY s.pipeline_id, s.stage_id, a.currency`,
-    [at, filter.pipelineId ?? null, ...(filter.ownerId ? [filter.ownerId] : [])],
+    `SELECT pipeline_id, stage_id, currency, sum(count)::int AS count, sum(amount_minor)::text AS amount_minor
+       FROM (${changes}) changes
+      GROUP BY pipeline_id, stage_id, currency
+     HAVING sum(count) > 0`,
+    parameters,
   );
   return rows.map((row) => ({
     pipelineId: row.pipeline_id,
@@ -83,62 +96,71 @@ export async function openDealsAsOf(
 }
 
 /**
- * Deals whose outcome at `end` is a win or a loss closed within [from, end], with the won amount
- * of that close: a stay ending in the close within the period, unless the deal was reopened
- * by `end` (a later stay began).
+ * Deals whose outcome at `end` is a win or a loss closed within [from, end], unless the deal
+ * was reopened by `end`, grouped by outcome and won currency. A win counts with the won figure
+ * in force at `end`: the one stored with the close, unless a later one took effect by then.
  */
-export async function closedDealsAsOf(view: ReadModelView, from: string, end: string, filter: DealFilter): Promise<ClosedDeal[]> {
-  const history = view.table(OPPORTUNITIES_PROJECTION, 'opportunity_stage_history');
+export async function closesAsOf(view: ReadModelView, from: string, end: string, filter: DealFilter): Promise<CloseGroup[]> {
+  const parameters: unknown[] = [end, from];
+  const where = filtering(view, parameters, filter);
   const rows = await view.query<{
-    exit: 'won' | 'lost';
-    opened_at: Date | string;
-    exited_at: Date | string;
-    amount_minor: string | null;
+    outcome: 'won' | 'lost';
     currency: string | null;
+    count: number;
+    amount_minor: string | null;
+    cycles_ms: string | null;
   }>(
-    `SELECT s.exit, o.opened_at, s.exited_at, w.amount_minor::text AS amount_minor, w.currency
-       FROM ${history} s
-       JOIN ${view.table(OPPORTUNITIES_PROJECTION, 'opportunities')} o ON o.opportunity_id = s.opportunity_id
-       LEFT JOIN LATERAL (${amountAsOf(view, 'won')}) w ON s.exit = 'won'
-      WHERE s.exit IN ('won', 'lost') AND s.exited_at <= $1 AND s.exited_at >= $2
-        AND ($3::text IS NULL OR s.pipeline_id = $3) AND ($4::text IS NULL OR o.owner_id = $4)
-        AND NOT EXISTS (SELECT 1 FROM ${history} later
-                         WHERE later.opportunity_id = s.opportunity_id AND later.seq > s.seq AND later.entered_at <= $1)`,
-    [end, from, filter.pipelineId ?? null, filter.ownerId ?? null],
+    `SELECT c.outcome, w.currency, count(*)::int AS count, sum(w.amount_minor)::text AS amount_minor,
+            string_agg(((extract(epoch FROM c.closed_at) - extract(epoch FROM c.opened_at)) * 1000)::bigint::text, ',')
+              FILTER (WHERE c.outcome = 'won') AS cycles_ms
+       FROM ${view.table(OPPORTUNITIES_PROJECTION, 'deal_closes')} c
+      CROSS JOIN LATERAL (
+             SELECT c.won_amount_minor AS amount_minor, c.won_currency AS currency
+              WHERE c.won_amount_until IS NULL OR c.won_amount_until > $1
+             UNION ALL
+             (SELECT a.amount_minor, a.currency FROM ${view.table(OPPORTUNITIES_PROJECTION, 'opportunity_amount_history')} a
+               WHERE c.won_amount_until <= $1 AND a.opportunity_id = c.opportunity_id AND a.kind = 'won' AND a.effective_at <= $1
+               ORDER BY a.effective_at DESC, a.position DESC
+               LIMIT 1)) w
+      WHERE ${where.pipelines('c')}${where.owner('c')} AND c.closed_at >= $2 AND c.closed_at <= $1
+        AND (c.reopened_at IS NULL OR c.reopened_at > $1)
+      GROUP BY c.outcome, w.currency`,
+    parameters,
   );
   return rows.map((row) => ({
-    outcome: row.exit,
-    openedAt: instant(row.opened_at),
-    closedAt: instant(row.exited_at),
-    wonAmountMinor: row.amount_minor === null ? null : BigInt(row.amount_minor),
-    wonCurrency: row.currency?.trim() ?? null,
+    outcome: row.outcome,
+    count: Number(row.count),
+    wonAmountMinor: row.outcome === 'won' && row.amount_minor !== null ? BigInt(row.amount_minor) : null,
+    wonCurrency: row.outcome === 'won' ? (row.currency?.trim() ?? null) : null,
+    cycleDays: row.cycles_ms ? row.cycles_ms.split(',').map((ms) => Number(ms) / MS_PER_DAY) : [],
   }));
 }
 
-/** Per deal opened within [from, end]: its pipeline and every stage it had entered by `end`. */
+/**
+ * Per pipeline, the deals opened within [from, end] grouped by the set of stages each had
+ * entered by `end`: the set its last stay begun by then had reached.
+ */
 export async function stagesReachedByCohort(
   view: ReadModelView,
   from: string,
   end: string,
   filter: DealFilter,
-): Promise<Array<{ pipelineId: string; reached: Set<string> }>> {
-  const rows = await view.query<{ opportunity_id: string; pipeline_id: string; stage_ids: string[] | string }>(
-    // Per deal rather than one join: a hash join would read every stay up to `end` of every deal.
-    `SELECT o.opportunity_id, o.pipeline_id, r.stage_ids
-       FROM ${view.table(OPPORTUNITIES_PROJECTION, 'opportunities')} o
-      CROSS JOIN LATERAL (SELECT array_agg(DISTINCT h.stage_id) AS stage_ids
-                            FROM ${view.table(OPPORTUNITIES_PROJECTION, 'opportunity_stage_history')} h
-                           WHERE h.opportunity_id = o.opportunity_id AND h.entered_at <= $1) r
-      WHERE o.opened_at >= $2 AND o.opened_at <= $1 AND r.stage_ids IS NOT NULL
-        AND ($3::text IS NULL OR o.pipeline_id = $3) AND ($4::text IS NULL OR o.owner_id = $4)`,
-    [end, from, filter.pipelineId ?? null, filter.ownerId ?? null],
+): Promise<Array<StagesReached & { pipelineId: string }>> {
+  const parameters: unknown[] = [end, from];
+  const where = filtering(view, parameters, filter);
+  const rows = await view.query<{ pipeline_id: string; stages_reached: string; deals: number }>(
+    `SELECT h.pipeline_id, h.stages_reached, count(*)::int AS deals
+       FROM ${view.table(OPPORTUNITIES_PROJECTION, 'opportunity_stage_history')} h
+      WHERE ${where.pipelines('h')}${where.owner('h')} AND h.opened_at >= $2 AND h.opened_at <= $1
+        AND h.entered_at <= $1 AND (h.next_entered_at IS NULL OR h.next_entered_at > $1)
+      GROUP BY h.pipeline_id, h.stages_reached`,
+    parameters,
   );
-  return rows.map((row) => ({ pipelineId: row.pipeline_id, reached: new Set(textArray(row.stage_ids)) }));
-}
-
-// node-postgres parses text[]; a driver that does not hands over the literal `{a,b}`.
-function textArray(value: string[] | string): string[] {
-  return Array.isArray(value) ? value : value.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+  return rows.map((row) => ({
+    pipelineId: row.pipeline_id,
+    stageIds: new Set(JSON.parse(row.stages_reached) as string[]),
+    deals: Number(row.deals),
+  }));
 }
 
 /**

@@ -1,20 +1,15 @@
-import { closeMetrics, mean, median, pipelineVelocity, ratio, stageConversion, velocityByCurrency, type ClosedDeal } from './sales-metrics';
+import { closeMetrics, mean, median, pipelineVelocity, ratio, stageConversion, velocityByCurrency, type CloseGroup } from './sales-metrics';
 import type { StageInForce } from './stages-in-force';
 
-const won = (openedAt: string, closedAt: string, amountMinor: number, currency = 'EUR'): ClosedDeal => ({
+/** One deal won after `cycleDays`. */
+const won = (cycleDays: number, amountMinor: number, currency = 'EUR'): CloseGroup => ({
   outcome: 'won',
-  openedAt,
-  closedAt,
+  count: 1,
   wonAmountMinor: BigInt(amountMinor),
   wonCurrency: currency,
+  cycleDays: [cycleDays],
 });
-const lost = (openedAt: string, closedAt: string): ClosedDeal => ({
-  outcome: 'lost',
-  openedAt,
-  closedAt,
-  wonAmountMinor: null,
-  wonCurrency: null,
-});
+const lost = (count = 1): CloseGroup => ({ outcome: 'lost', count, wonAmountMinor: null, wonCurrency: null, cycleDays: [] });
 
 const stage = (stageId: string, order: number): StageInForce => ({
   revision: 1,
@@ -57,7 +52,7 @@ describe('sales metrics', () => {
     });
 
     it('gives a win rate of 0 but no cycle when every close was a loss', () => {
-      const metrics = closeMetrics([lost('2024-01-01T00:00:00Z', '2024-01-05T00:00:00Z')]);
+      const metrics = closeMetrics([lost()]);
 
       expect(metrics.winRate).toBe(0);
       expect(metrics.salesCycle).toEqual({ wonCount: 0, meanDays: null, medianDays: null });
@@ -66,12 +61,7 @@ describe('sales metrics', () => {
 
   describe('close metrics', () => {
     const metrics = () =>
-      closeMetrics([
-        won('2024-01-01T00:00:00Z', '2024-01-11T00:00:00Z', 1_000), // 10 days
-        won('2024-01-01T00:00:00Z', '2024-01-02T12:00:00Z', 2_001), // 1.5 days
-        won('2024-01-03T00:00:00Z', '2024-01-07T00:00:00Z', 500, 'USD'), // 4 days
-        lost('2024-01-01T00:00:00Z', '2024-01-09T00:00:00Z'),
-      ]);
+      closeMetrics([won(10, 1_000), won(1.5, 2_001), won(4, 500, 'USD'), lost()]);
 
     it('divides the won deals by the won and lost ones', () => {
       // 3 / (3 + 1)
@@ -84,6 +74,22 @@ describe('sales metrics', () => {
         { currency: 'EUR', wonCount: 2, wonAmountMinor: 3_001n, average: 1_500.5 },
         { currency: 'USD', wonCount: 1, wonAmountMinor: 500n, average: 500 },
       ]);
+    });
+
+    it('counts the deals of each group', () => {
+      const groups: CloseGroup[] = [
+        { outcome: 'won', count: 2, wonAmountMinor: 3_000n, wonCurrency: 'EUR', cycleDays: [2, 6] },
+        { outcome: 'won', count: 1, wonAmountMinor: 1_000n, wonCurrency: 'EUR', cycleDays: [4] },
+        lost(3),
+      ];
+
+      expect(closeMetrics(groups)).toMatchObject({
+        won: 3,
+        lost: 3,
+        winRate: 0.5,
+        dealSizes: [{ currency: 'EUR', wonCount: 3, wonAmountMinor: 4_000n, average: 4_000 / 3 }],
+        salesCycle: { wonCount: 3, meanDays: 4, medianDays: 4 },
+      });
     });
 
     it('measures the cycle of won deals only, in fractional days', () => {
@@ -110,12 +116,7 @@ describe('sales metrics', () => {
     });
 
     it('is worked out per currency, with the deals open and the deal size in that currency', () => {
-      const closes = closeMetrics([
-        won('2024-01-01T00:00:00Z', '2024-01-11T00:00:00Z', 3_000), // 10 days
-        won('2024-01-01T00:00:00Z', '2024-01-21T00:00:00Z', 1_000, 'USD'), // 20 days
-        lost('2024-01-01T00:00:00Z', '2024-01-09T00:00:00Z'),
-        lost('2024-01-01T00:00:00Z', '2024-01-09T00:00:00Z'),
-      ]);
+      const closes = closeMetrics([won(10, 3_000), won(20, 1_000, 'USD'), lost(2)]);
       const open = [
         { currency: 'EUR', count: 2 },
         { currency: 'EUR', count: 1 },
@@ -138,14 +139,14 @@ describe('sales metrics', () => {
     const stages = [stage('discovery', 10), stage('demo', 20), stage('proposal', 30)];
 
     it('counts, for consecutive stages, the deals that reached both over those that reached the first', () => {
-      const reached = [
-        new Set(['discovery', 'demo', 'proposal']),
-        new Set(['discovery', 'demo']),
-        new Set(['discovery']),
-        new Set(['proposal']),
+      const cohort = [
+        { stageIds: new Set(['discovery', 'demo', 'proposal']), deals: 1 },
+        { stageIds: new Set(['discovery', 'demo']), deals: 1 },
+        { stageIds: new Set(['discovery']), deals: 1 },
+        { stageIds: new Set(['proposal']), deals: 1 },
       ];
 
-      const conversion = stageConversion(stages, reached);
+      const conversion = stageConversion(stages, cohort);
 
       expect(conversion.stages.map((row) => [row.stageId, row.reached])).toEqual([
         ['discovery', 3],
@@ -160,9 +161,18 @@ describe('sales metrics', () => {
     });
 
     it('gives a null rate out of a stage no deal reached', () => {
-      const conversion = stageConversion(stages, [new Set(['discovery'])]);
+      const conversion = stageConversion(stages, [{ stageIds: new Set(['discovery']), deals: 1 }]);
 
       expect(conversion.steps[1]).toEqual({ fromStageId: 'demo', toStageId: 'proposal', fromReached: 0, converted: 0, rate: null });
+    });
+
+    it('counts every deal of a set of stages that several deals entered', () => {
+      const conversion = stageConversion(stages, [
+        { stageIds: new Set(['discovery', 'demo']), deals: 4 },
+        { stageIds: new Set(['discovery']), deals: 6 },
+      ]);
+
+      expect(conversion.steps[0]).toEqual({ fromStageId: 'discovery', toStageId: 'demo', fromReached: 10, converted: 4, rate: 0.4 });
     });
   });
 });

@@ -1,15 +1,17 @@
 import type { StageInForce } from './stages-in-force';
 
-const MS_PER_DAY = 86_400_000;
-
-/** A deal whose outcome as of the end of the period is a close inside the period. */
-export interface ClosedDeal {
+/**
+ * Deals whose outcome as of the end of the period is a close inside the period, of one
+ * outcome and, when won, one currency.
+ */
+export interface CloseGroup {
   readonly outcome: 'won' | 'lost';
-  readonly openedAt: string;
-  readonly closedAt: string;
-  /** What it was won for; null when lost. */
+  readonly count: number;
+  /** What they were won for, added up; null when lost. */
   readonly wonAmountMinor: bigint | null;
   readonly wonCurrency: string | null;
+  /** closedAt − openedAt of each won deal, in fractional days; empty when lost. */
+  readonly cycleDays: readonly number[];
 }
 
 export interface DealSize {
@@ -58,24 +60,25 @@ export function median(values: readonly number[]): number | null {
  * Win rate = won / (won + lost); average deal size = sum(won amount) / count(won), per
  * currency; sales cycle = closedAt − openedAt of won deals in fractional days.
  */
-export function closeMetrics(deals: readonly ClosedDeal[]): CloseMetrics {
-  const won = deals.filter((deal) => deal.outcome === 'won');
-  const lost = deals.length - won.length;
+export function closeMetrics(closes: readonly CloseGroup[]): CloseMetrics {
+  const won = closes.filter((group) => group.outcome === 'won');
+  const wonCount = won.reduce((total, group) => total + group.count, 0);
+  const lost = closes.filter((group) => group.outcome === 'lost').reduce((total, group) => total + group.count, 0);
   const wonByCurrency = new Map<string, { wonCount: number; wonAmountMinor: bigint }>();
-  for (const deal of won) {
-    const currency = deal.wonCurrency as string;
+  for (const group of won) {
+    const currency = group.wonCurrency as string;
     const total = wonByCurrency.get(currency) ?? { wonCount: 0, wonAmountMinor: 0n };
-    wonByCurrency.set(currency, { wonCount: total.wonCount + 1, wonAmountMinor: total.wonAmountMinor + (deal.wonAmountMinor as bigint) });
+    wonByCurrency.set(currency, { wonCount: total.wonCount + group.count, wonAmountMinor: total.wonAmountMinor + (group.wonAmountMinor as bigint) });
   }
-  const cycles = won.map((deal) => (Date.parse(deal.closedAt) - Date.parse(deal.openedAt)) / MS_PER_DAY);
+  const cycles = won.flatMap((group) => group.cycleDays);
   return {
-    won: won.length,
+    won: wonCount,
     lost,
-    winRate: ratio(won.length, won.length + lost),
+    winRate: ratio(wonCount, wonCount + lost),
     dealSizes: [...wonByCurrency.entries()]
       .map(([currency, total]) => ({ currency, ...total, average: Number(total.wonAmountMinor) / total.wonCount }))
       .sort((a, b) => a.currency.localeCompare(b.currency)),
-    salesCycle: { wonCount: won.length, meanDays: mean(cycles), medianDays: median(cycles) },
+    salesCycle: { wonCount, meanDays: mean(cycles), medianDays: median(cycles) },
   };
 }
 
@@ -135,15 +138,23 @@ export interface StageConversion {
   readonly steps: readonly StageStep[];
 }
 
+/** Deals of a cohort that entered exactly the same stages. */
+export interface StagesReached {
+  readonly stageIds: ReadonlySet<string>;
+  readonly deals: number;
+}
+
 /**
  * For each pair of consecutive stages i → j: of the cohort's deals that ever reached i, the
- * share that also ever reached j. `reached` holds, per deal, every stage it has entered.
+ * share that also ever reached j. `cohort` holds every set of stages some deals entered.
  */
-export function stageConversion(stages: readonly StageInForce[], reached: readonly ReadonlySet<string>[]): StageConversion {
-  const counted = stages.map((stage) => ({ ...stage, reached: reached.filter((deal) => deal.has(stage.stageId)).length }));
+export function stageConversion(stages: readonly StageInForce[], cohort: readonly StagesReached[]): StageConversion {
+  const dealsThatReached = (...stageIds: string[]) =>
+    cohort.filter((group) => stageIds.every((stageId) => group.stageIds.has(stageId))).reduce((total, group) => total + group.deals, 0);
+  const counted = stages.map((stage) => ({ ...stage, reached: dealsThatReached(stage.stageId) }));
   const steps = counted.slice(1).map((to, index) => {
     const from = counted[index];
-    const converted = reached.filter((deal) => deal.has(from.stageId) && deal.has(to.stageId)).length;
+    const converted = dealsThatReached(from.stageId, to.stageId);
     return { fromStageId: from.stageId, toStageId: to.stageId, fromReached: from.reached, converted, rate: ratio(converted, from.reached) };
   });
   return { stages: counted, steps };

@@ -182,7 +182,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
         `SELECT name, account_id, owner_id, pipeline_id, stage_id, amount_minor::int AS amount_minor, currency,
                 expected_close_date::text AS expected_close_date, status, opened_at, closed_at,
                 won_amount_minor::int AS won_amount_minor, won_currency, loss_reason, contact_roles
-           FROM rm_opportunities_v3.opportunities WHERE opportunity_id = $1`,
+           FROM rm_opportunities_v4.opportunities WHERE opportunity_id = $1`,
         [opportunityId],
       ),
     ).toEqual([
@@ -209,7 +209,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     ]);
 
     const historyQuery = `SELECT seq, stage_id, entry, entered_at, exited_at, exit, duration_seconds::float AS duration_seconds
-                            FROM rm_opportunities_v3.opportunity_stage_history WHERE opportunity_id = $1 ORDER BY seq`;
+                            FROM rm_opportunities_v4.opportunity_stage_history WHERE opportunity_id = $1 ORDER BY seq`;
     const day = 86_400;
     const stay = (seq: number, stageId: string, entry: string, [entered, exited]: [string, string], exit: string, seconds: number) => ({
       seq,
@@ -229,7 +229,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     expect(
       await rows(
         `SELECT kind, effective_at, amount_minor::int AS amount_minor, currency
-           FROM rm_opportunities_v3.opportunity_amount_history WHERE opportunity_id = $1 ORDER BY position`,
+           FROM rm_opportunities_v4.opportunity_amount_history WHERE opportunity_id = $1 ORDER BY position`,
         [opportunityId],
       ),
     ).toEqual([
@@ -275,7 +275,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
 
     expect(
       await rows(
-        `SELECT stage_id, entered_at, exited_at FROM rm_opportunities_v3.opportunity_stage_history
+        `SELECT stage_id, entered_at, exited_at FROM rm_opportunities_v4.opportunity_stage_history
           WHERE opportunity_id = $1 ORDER BY seq`,
         [opportunityId],
       ),
@@ -284,5 +284,85 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
       { stage_id: 'proposal', entered_at: new Date('2024-05-10T09:00:00.000Z'), exited_at: new Date('2024-05-20T09:00:00.000Z') },
       { stage_id: 'negotiation', entered_at: new Date('2024-05-20T09:00:00.000Z'), exited_at: null },
     ]);
+  });
+
+  it('keeps the open-pipeline totals equal to the deals\' changes, and the closes, when a backdated event lands', async () => {
+    const pipelineId = `pl-${randomUUID()}`;
+    const opportunityId = `opp-${randomUUID()}`;
+    const pipeline = await definePipeline(pipelineId, 'Totals');
+    const open = (id: string, ownerId: string, openedAt: string) =>
+      opportunityCommand(
+        {
+          type: 'OpenOpportunity',
+          data: {
+            opportunityId: id,
+            name: id,
+            accountId: 'initech',
+            contactRoles: [],
+            pipeline,
+            stageId: 'discovery',
+            amount: { amountMinor: 100_000, currency: 'USD' },
+            expectedCloseDate: '2024-09-30',
+            ownerId,
+            openedAt,
+          },
+        },
+        openedAt,
+      );
+    await open(opportunityId, 'rep-3', on('05-01'));
+    await open(`opp-${randomUUID()}`, 'rep-4', on('05-02'));
+    const moved = await opportunityCommand(
+      { type: 'ChangeStage', data: { opportunityId, pipeline, stageId: 'negotiation', changedAt: on('06-20') } },
+      on('06-20'),
+    );
+    await projections.readYourWrites.waitForPosition('opportunities', moved, 10_000);
+    // Recorded late: the deal was in proposal from 10 May, which moves it in May's totals.
+    await opportunityCommand({ type: 'ChangeStage', data: { opportunityId, pipeline, stageId: 'proposal', changedAt: on('05-10') } }, on('05-10'));
+    const closed = await opportunityCommand(
+      { type: 'CloseWon', data: { opportunityId, wonAmount: { amountMinor: 90_000, currency: 'USD' }, closedAt: on('07-01') } },
+      on('07-01'),
+    );
+    await projections.readYourWrites.waitForPosition('opportunities', closed, 10_000);
+
+    const totals = (period: string) =>
+      rows(
+        `SELECT to_char(period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS period_start, stage_id, count::int AS count, amount_minor::int AS amount_minor
+           FROM rm_opportunities_v4.open_deal_totals
+          WHERE pipeline_id = $1 AND period = $2 AND (count <> 0 OR amount_minor <> 0)
+          ORDER BY period_start, stage_id`,
+        [pipelineId, period],
+      );
+    expect(await totals('month')).toEqual([
+      // Both deals opened in discovery in May; one of them was in proposal by its end.
+      { period_start: '2024-05-01', stage_id: 'discovery', count: 1, amount_minor: 100_000 },
+      { period_start: '2024-05-01', stage_id: 'proposal', count: 1, amount_minor: 100_000 },
+      { period_start: '2024-06-01', stage_id: 'negotiation', count: 1, amount_minor: 100_000 },
+      { period_start: '2024-06-01', stage_id: 'proposal', count: -1, amount_minor: -100_000 },
+      { period_start: '2024-07-01', stage_id: 'negotiation', count: -1, amount_minor: -100_000 },
+    ]);
+    // One owner's changes, added up without totals.
+    expect(
+      await rows(
+        `SELECT stage_id, sum(count_delta)::int AS count FROM rm_opportunities_v4.open_deal_deltas
+          WHERE pipeline_id = $1 AND owner_id = 'rep-3' AND at <= $2 GROUP BY stage_id HAVING sum(count_delta) <> 0`,
+        [pipelineId, on('06-01')],
+      ),
+    ).toEqual([{ stage_id: 'proposal', count: 1 }]);
+    expect(await totals('day')).toEqual([
+      { period_start: '2024-05-01', stage_id: 'discovery', count: 1, amount_minor: 100_000 },
+      { period_start: '2024-05-02', stage_id: 'discovery', count: 1, amount_minor: 100_000 },
+      { period_start: '2024-05-10', stage_id: 'discovery', count: -1, amount_minor: -100_000 },
+      { period_start: '2024-05-10', stage_id: 'proposal', count: 1, amount_minor: 100_000 },
+      { period_start: '2024-06-20', stage_id: 'negotiation', count: 1, amount_minor: 100_000 },
+      { period_start: '2024-06-20', stage_id: 'proposal', count: -1, amount_minor: -100_000 },
+      { period_start: '2024-07-01', stage_id: 'negotiation', count: -1, amount_minor: -100_000 },
+    ]);
+    expect(
+      await rows(
+        `SELECT outcome, closed_at, reopened_at, won_amount_minor::int AS won_amount_minor, won_currency
+           FROM rm_opportunities_v4.deal_closes WHERE opportunity_id = $1`,
+        [opportunityId],
+      ),
+    ).toEqual([{ outcome: 'won', closed_at: new Date(on('07-01')), reopened_at: null, won_amount_minor: 90_000, won_currency: 'USD' }]);
   });
 });

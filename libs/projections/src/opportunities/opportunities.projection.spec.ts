@@ -252,6 +252,148 @@ describe('opportunities projection', () => {
     });
   });
 
+  describe('open-pipeline changes', () => {
+    const delta = (at: string, stageId: string, countDelta: number, amountDeltaMinor: number) => ({
+      opportunityId: ID,
+      pipelineId: 'new-business',
+      ownerId: 'owner-1',
+      stageId,
+      currency: 'EUR',
+      at,
+      countDelta,
+      amountDeltaMinor,
+    });
+    /** What the deal holds at `at`: its changes up to then, added up per stage. */
+    const holdingAt = (deltas: ReturnType<typeof project>['openDealDeltas'], at: string) => {
+      const held = new Map<string, { count: number; amountMinor: number }>();
+      for (const change of deltas.filter((row) => Date.parse(row.at) <= Date.parse(at))) {
+        const before = held.get(change.stageId) ?? { count: 0, amountMinor: 0 };
+        held.set(change.stageId, { count: before.count + change.countDelta, amountMinor: before.amountMinor + change.amountDeltaMinor });
+      }
+      return [...held.entries()].filter(([, figures]) => figures.count !== 0).map(([stageId, figures]) => ({ stageId, ...figures }));
+    };
+
+    it('moves the deal between stages, follows its amount and takes it out when it closes', () => {
+      const changes = project([
+        opened(),
+        stageChanged(20, 'discovery', 'proposal', '2024-03-03T09:00:00.000Z'),
+        event(
+          30,
+          'AmountChanged',
+          { from: { amountMinor: 1_200_000, currency: 'EUR' }, to: { amountMinor: 1_500_000, currency: 'EUR' }, changedAt: 'x' },
+          '2024-03-04T09:00:00.000Z',
+        ),
+        won(40, 'proposal', '2024-03-10T09:00:00.000Z'),
+      ]);
+
+      expect(changes.openDealDeltas).toEqual([
+        delta('2024-03-01T09:00:00.000Z', 'discovery', 1, 1_200_000),
+        delta('2024-03-03T09:00:00.000Z', 'discovery', -1, -1_200_000),
+        delta('2024-03-03T09:00:00.000Z', 'proposal', 1, 1_200_000),
+        delta('2024-03-04T09:00:00.000Z', 'proposal', 0, 300_000),
+        delta('2024-03-10T09:00:00.000Z', 'proposal', -1, -1_500_000),
+      ]);
+    });
+
+    it('adds up, with the earlier batches\' changes, to the stay and amount in force at any instant after backdated changes', () => {
+      const first = project([opened(), stageChanged(20, 'discovery', 'negotiation', '2024-03-10T09:00:00.000Z')]);
+      const stored = new Map(first.opportunities.map((row) => [row.opportunityId, row]));
+      const late = project(
+        [
+          stageChanged(30, 'negotiation', 'proposal', '2024-03-05T09:00:00.000Z'),
+          event(
+            40,
+            'AmountChanged',
+            { from: { amountMinor: 1_200_000, currency: 'EUR' }, to: { amountMinor: 900_000, currency: 'EUR' }, changedAt: 'x' },
+            '2024-03-07T09:00:00.000Z',
+          ),
+        ],
+        stored,
+      );
+      const ledger = [...first.openDealDeltas, ...late.openDealDeltas];
+
+      expect(holdingAt(ledger, '2024-03-01T08:59:59.999Z')).toEqual([]);
+      expect(holdingAt(ledger, '2024-03-04T00:00:00.000Z')).toEqual([{ stageId: 'discovery', count: 1, amountMinor: 1_200_000 }]);
+      expect(holdingAt(ledger, '2024-03-06T00:00:00.000Z')).toEqual([{ stageId: 'proposal', count: 1, amountMinor: 1_200_000 }]);
+      expect(holdingAt(ledger, '2024-03-08T00:00:00.000Z')).toEqual([{ stageId: 'proposal', count: 1, amountMinor: 900_000 }]);
+      expect(holdingAt(ledger, '2024-03-10T09:00:00.000Z')).toEqual([{ stageId: 'negotiation', count: 1, amountMinor: 900_000 }]);
+    });
+
+    it('writes only the corrections a later batch makes, not the deal\'s whole history again', () => {
+      const first = project([opened(), stageChanged(20, 'discovery', 'proposal', '2024-03-03T09:00:00.000Z')]);
+      const stored = new Map(first.opportunities.map((row) => [row.opportunityId, row]));
+
+      expect(project([won(30, 'proposal', '2024-03-10T09:00:00.000Z')], stored).openDealDeltas).toEqual([
+        delta('2024-03-10T09:00:00.000Z', 'proposal', -1, -1_200_000),
+      ]);
+    });
+
+    it('has nothing open while the deal is closed, and opens it again when reopened', () => {
+      const { openDealDeltas } = project([
+        opened(),
+        lost(20, 'discovery', '2024-03-05T09:00:00.000Z'),
+        reopened(30, 'proposal', '2024-03-08T09:00:00.000Z'),
+      ]);
+
+      expect(holdingAt(openDealDeltas, '2024-03-06T00:00:00.000Z')).toEqual([]);
+      expect(holdingAt(openDealDeltas, '2024-03-08T09:00:00.000Z')).toEqual([{ stageId: 'proposal', count: 1, amountMinor: 1_200_000 }]);
+    });
+  });
+
+  describe('closes', () => {
+    it('keeps each loss and win with the time the deal was next reopened and the won figure', () => {
+      const { closes } = project([
+        opened(),
+        lost(20, 'discovery', '2024-03-05T09:00:00.000Z'),
+        reopened(30, 'proposal', '2024-03-08T09:00:00.000Z'),
+        won(40, 'proposal', '2024-03-20T09:00:00.000Z'),
+      ]);
+
+      expect(closes).toEqual([
+        {
+          opportunityId: ID,
+          seq: 1,
+          pipelineId: 'new-business',
+          ownerId: 'owner-1',
+          outcome: 'lost',
+          openedAt: '2024-03-01T09:00:00.000Z',
+          closedAt: '2024-03-05T09:00:00.000Z',
+          reopenedAt: '2024-03-08T09:00:00.000Z',
+          wonAmountMinor: null,
+          wonCurrency: null,
+          wonAmountUntil: null,
+        },
+        {
+          opportunityId: ID,
+          seq: 2,
+          pipelineId: 'new-business',
+          ownerId: 'owner-1',
+          outcome: 'won',
+          openedAt: '2024-03-01T09:00:00.000Z',
+          closedAt: '2024-03-20T09:00:00.000Z',
+          reopenedAt: null,
+          wonAmountMinor: 1_100_000,
+          wonCurrency: 'EUR',
+          wonAmountUntil: null,
+        },
+      ]);
+    });
+
+    it('marks when a win recorded with a later business time replaces the won figure of an earlier close', () => {
+      // Decided in arrival order won, reopened, won; in business time the reopening comes last.
+      const { closes } = project([
+        opened(),
+        won(20, 'discovery', '2024-03-05T09:00:00.000Z'),
+        reopened(30, 'proposal', '2024-03-25T09:00:00.000Z'),
+        won(40, 'proposal', '2024-03-15T09:00:00.000Z'),
+      ]);
+
+      expect(closes.map(({ closedAt, reopenedAt, wonAmountUntil }) => ({ closedAt, reopenedAt, wonAmountUntil }))).toEqual([
+        { closedAt: '2024-03-05T09:00:00.000Z', reopenedAt: '2024-03-25T09:00:00.000Z', wonAmountUntil: '2024-03-15T09:00:00.000Z' },
+      ]);
+    });
+  });
+
   it('refuses an event for an opportunity it has never seen opened', () => {
     expect(() => project([stageChanged(20, 'discovery', 'demo', '2024-03-02T09:00:00.000Z')])).toThrow(
       'opportunities projection got StageChanged for unknown opportunity opp-1',
@@ -259,6 +401,6 @@ describe('opportunities projection', () => {
   });
 
   it('has nothing to change for an empty batch', () => {
-    expect(project([])).toEqual({ opportunities: [], stageHistory: [], amountHistory: [] });
+    expect(project([])).toEqual({ opportunities: [], stageHistory: [], amountHistory: [], openDealDeltas: [], closes: [] });
   });
 });

@@ -39,6 +39,8 @@ export interface OpportunityRow {
   readonly contactRoles: readonly ContactRole[];
   readonly streamRevision: bigint;
   readonly transitions: readonly Transition[];
+  /** Every expected and won amount in business time: what the open-deal changes and closes are recomputed from. */
+  readonly amounts: readonly AmountFigure[];
 }
 
 /** One stay in a stage; `exitedAt` is null while the deal is still there. */
@@ -70,6 +72,43 @@ export interface AmountHistoryRow {
   readonly position: string;
 }
 
+export type AmountFigure = Omit<AmountHistoryRow, 'opportunityId'>;
+
+/**
+ * A change, at a business time, to what one deal adds to the open pipeline of its stage and
+ * currency. A deal's changes up to T, however many batches wrote them, add up to what it
+ * holds at T.
+ */
+export interface OpenDealDeltaRow {
+  readonly opportunityId: string;
+  readonly pipelineId: string;
+  readonly ownerId: string;
+  readonly stageId: string;
+  readonly currency: string;
+  readonly at: string;
+  readonly countDelta: number;
+  readonly amountDeltaMinor: number;
+}
+
+/** A stay that ended in a win or a loss, with what a report on a period around it needs. */
+export interface DealCloseRow {
+  readonly opportunityId: string;
+  /** The `seq` of the stay the close ended. */
+  readonly seq: number;
+  readonly pipelineId: string;
+  readonly ownerId: string;
+  readonly outcome: 'won' | 'lost';
+  readonly openedAt: string;
+  readonly closedAt: string;
+  /** When the deal next entered a stage (reopened), or null. */
+  readonly reopenedAt: string | null;
+  /** The won figure in force at the close; null for a loss. */
+  readonly wonAmountMinor: number | null;
+  readonly wonCurrency: string | null;
+  /** When a later won figure takes effect, or null: from then on the figure above no longer applies. */
+  readonly wonAmountUntil: string | null;
+}
+
 export interface OpportunityChanges {
   /** The new state of every opportunity the batch touched. */
   readonly opportunities: readonly OpportunityRow[];
@@ -77,6 +116,13 @@ export interface OpportunityChanges {
   readonly stageHistory: readonly StageHistoryRow[];
   /** The batch's new amount figures, added to the stored ones. */
   readonly amountHistory: readonly AmountHistoryRow[];
+  /**
+   * What the batch changed in those opportunities' open-deal changes: added to the stored ones,
+   * they add up to the changes of the new state (corrections at the business times they concern).
+   */
+  readonly openDealDeltas: readonly OpenDealDeltaRow[];
+  /** Every close of those opportunities, replacing what was stored. */
+  readonly closes: readonly DealCloseRow[];
 }
 
 /**
@@ -93,19 +139,28 @@ export function opportunityChanges(
     const event = envelope as unknown as OpportunityEvent;
     const id = event.data.opportunityId;
     const before = touched.get(id) ?? current.get(id);
-    touched.set(id, evolve(before, event, envelope));
+    const after = evolve(before, event, envelope);
     const figure = amountFigureOf(event);
     if (figure) {
-      amountHistory.push({
-        opportunityId: id,
-        ...figure,
-        effectiveAt: envelope.metadata.occurredAt,
-        position: envelope.position.commit.toString(),
-      });
+      const amount = { ...figure, effectiveAt: envelope.metadata.occurredAt, position: envelope.position.commit.toString() };
+      amountHistory.push({ opportunityId: id, ...amount });
+      touched.set(id, { ...after, amounts: [...after.amounts, amount] });
+    } else {
+      touched.set(id, after);
     }
   }
   const opportunities = [...touched.values()];
-  return { opportunities, stageHistory: opportunities.flatMap(stageHistoryOf), amountHistory };
+  const stageHistory: StageHistoryRow[] = [];
+  const openDealDeltas: OpenDealDeltaRow[] = [];
+  const closes: DealCloseRow[] = [];
+  for (const row of opportunities) {
+    const stays = stageHistoryOf(row);
+    stageHistory.push(...stays);
+    const stored = current.get(row.opportunityId);
+    openDealDeltas.push(...difference(openDealDeltasOf(row, stays), stored ? openDealDeltasOf(stored, stageHistoryOf(stored)) : []));
+    closes.push(...closesOf(row, stays));
+  }
+  return { opportunities, stageHistory, amountHistory, openDealDeltas, closes };
 }
 
 function amountFigureOf(event: OpportunityEvent): Pick<AmountHistoryRow, 'kind' | 'amountMinor' | 'currency'> | null {
@@ -149,6 +204,7 @@ function evolve(row: OpportunityRow | undefined, event: OpportunityEvent, envelo
       contactRoles: [...data.contactRoles],
       streamRevision,
       transitions: [{ kind: 'opened', stageId: data.stageId, at, position }],
+      amounts: [],
     };
   }
   // The write side only appends to an opened opportunity, so a missing row means the log and
@@ -220,12 +276,20 @@ function unknownEvent(event: never): never {
 
 /** Orders transitions by business time, then by arrival for ties. */
 export function inBusinessTimeOrder(transitions: readonly Transition[]): Transition[] {
-  return [...transitions].sort((a, b) => {
-    const byTime = Date.parse(a.at) - Date.parse(b.at);
-    if (byTime !== 0) return byTime;
-    const byPosition = BigInt(a.position) - BigInt(b.position);
-    return byPosition === 0n ? 0 : byPosition < 0n ? -1 : 1;
-  });
+  return [...transitions].sort((a, b) => byTimeThenArrival(a.at, a.position, b.at, b.position));
+}
+
+function figuresInBusinessTimeOrder(figures: readonly AmountFigure[], kind: AmountFigure['kind']): AmountFigure[] {
+  return figures
+    .filter((figure) => figure.kind === kind)
+    .sort((a, b) => byTimeThenArrival(a.effectiveAt, a.position, b.effectiveAt, b.position));
+}
+
+function byTimeThenArrival(atA: string, positionA: string, atB: string, positionB: string): number {
+  const byTime = Date.parse(atA) - Date.parse(atB);
+  if (byTime !== 0) return byTime;
+  const byPosition = BigInt(positionA) - BigInt(positionB);
+  return byPosition === 0n ? 0 : byPosition < 0n ? -1 : 1;
 }
 
 /** Each stage entry lasts until the next transition in business time, whatever it is. */
@@ -248,4 +312,93 @@ export function stageHistoryOf(row: OpportunityRow): StageHistoryRow[] {
     });
   });
   return history;
+}
+
+/**
+ * The deal's changes to the open pipeline. From each business time on it counts in the stage
+ * whose stay spans that time, with the expected amount in force then (the last figure by
+ * business time, ties by arrival), and in nothing while it has no such stay or no amount yet.
+ * That holding only changes where a stay or a figure begins or ends, so the differences at
+ * those instants, summed up to T, give exactly what it holds at T.
+ */
+function openDealDeltasOf(row: OpportunityRow, stays: readonly StageHistoryRow[]): OpenDealDeltaRow[] {
+  const spans = stays.map((stay) => ({
+    stageId: stay.stageId,
+    from: Date.parse(stay.enteredAt),
+    until: stay.exitedAt === null ? Infinity : Date.parse(stay.exitedAt),
+  }));
+  const amounts = figuresInBusinessTimeOrder(row.amounts, 'expected').map((figure) => ({ ...figure, from: Date.parse(figure.effectiveAt) }));
+  const instants = [...new Set([...spans.flatMap((span) => [span.from, span.until]), ...amounts.map((amount) => amount.from)])]
+    .filter((time) => time !== Infinity)
+    .sort((a, b) => a - b);
+  const deltas: OpenDealDeltaRow[] = [];
+  let before: Holding | null = null;
+  for (const time of instants) {
+    const span = spans.find((candidate) => candidate.from <= time && time < candidate.until);
+    const amount = amounts.filter((candidate) => candidate.from <= time).at(-1);
+    const now: Holding | null = span && amount ? { stageId: span.stageId, currency: amount.currency, amountMinor: amount.amountMinor } : null;
+    const at = new Date(time).toISOString();
+    const change = (holding: Holding, sign: 1 | -1): OpenDealDeltaRow => ({
+      opportunityId: row.opportunityId,
+      pipelineId: row.pipelineId,
+      ownerId: row.ownerId,
+      stageId: holding.stageId,
+      currency: holding.currency,
+      at,
+      countDelta: sign,
+      amountDeltaMinor: sign * holding.amountMinor,
+    });
+    deltas.push(...difference(now ? [change(now, 1)] : [], before ? [change(before, 1)] : []));
+    before = now;
+  }
+  return deltas;
+}
+
+interface Holding {
+  readonly stageId: string;
+  readonly currency: string;
+  readonly amountMinor: number;
+}
+
+/** `after` − `before`, per instant, stage and currency, leaving out what did not change. */
+function difference(after: readonly OpenDealDeltaRow[], before: readonly OpenDealDeltaRow[]): OpenDealDeltaRow[] {
+  const changes = new Map<string, OpenDealDeltaRow>();
+  const add = (row: OpenDealDeltaRow, sign: 1 | -1) => {
+    const key = `${row.at}\u0000${row.stageId}\u0000${row.currency}`;
+    const sum = changes.get(key) ?? { ...row, countDelta: 0, amountDeltaMinor: 0 };
+    changes.set(key, { ...sum, countDelta: sum.countDelta + sign * row.countDelta, amountDeltaMinor: sum.amountDeltaMinor + sign * row.amountDeltaMinor });
+  };
+  before.forEach((row) => add(row, -1));
+  after.forEach((row) => add(row, 1));
+  return [...changes.values()].filter((row) => row.countDelta !== 0 || row.amountDeltaMinor !== 0);
+}
+
+/**
+ * The stays that ended in a win or a loss. A close counts for a period unless the deal was
+ * reopened by its end, and a win counts with the won figure in force at the period's end: the
+ * one in force at the close, until a later figure takes effect.
+ */
+function closesOf(row: OpportunityRow, stays: readonly StageHistoryRow[]): DealCloseRow[] {
+  const wonFigures = figuresInBusinessTimeOrder(row.amounts, 'won');
+  return stays.flatMap((stay) => {
+    if ((stay.exit !== 'won' && stay.exit !== 'lost') || stay.exitedAt === null) return [];
+    const closedAt = Date.parse(stay.exitedAt);
+    const inForce = stay.exit === 'won' ? wonFigures.filter((figure) => Date.parse(figure.effectiveAt) <= closedAt).at(-1) : undefined;
+    const later = stay.exit === 'won' ? wonFigures.find((figure) => Date.parse(figure.effectiveAt) > closedAt) : undefined;
+    return [
+      {
+        opportunityId: row.opportunityId,
+        seq: stay.seq,
+        pipelineId: row.pipelineId,
+        ownerId: row.ownerId,
+        outcome: stay.exit,
+        openedAt: row.openedAt,
+        closedAt: stay.exitedAt,
+        reopenedAt: stays.find((next) => next.seq === stay.seq + 1)?.enteredAt ?? null,
+        wonAmountMinor: inForce?.amountMinor ?? null,
+        wonCurrency: inForce?.currency ?? null,
+        wonAmountUntil: later?.effectiveAt ?? null,
+      },
+    ];
+  });
 }

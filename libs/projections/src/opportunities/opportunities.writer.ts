@@ -3,9 +3,11 @@ import type { Projection, ProjectionSchema, ProjectionTransaction } from '../run
 import { utcText } from '../runner/utc-text';
 import {
   opportunityChanges,
+  type AmountFigure,
   type OpportunityChanges,
   type OpportunityRow,
   type OpportunityStatus,
+  type StageHistoryRow,
   type Transition,
 } from './opportunities.projection';
 
@@ -14,13 +16,17 @@ export const OPPORTUNITIES_PROJECTION = 'opportunities';
 
 /**
  * `opportunities` (current state), `opportunity_stage_history` (one row per stay in a
- * stage, in business time, reopenings included) and `opportunity_amount_history` (every
- * expected and won amount with the business time it took effect).
+ * stage, in business time, reopenings included), `opportunity_amount_history` (every
+ * expected and won amount with the business time it took effect), and what as-of reports sum
+ * instead of reading every deal: `open_deal_deltas` (each deal's changes to the open
+ * pipeline, at their business times), `open_deal_totals` (those changes of every owner added
+ * up per UTC month and day) and `deal_closes` (every win and loss).
  */
 export const opportunitiesProjection: Projection = {
   name: OPPORTUNITIES_PROJECTION,
-  // v2 adds opportunity_amount_history, which as-of reports need; v3 indexes the as-of reads.
-  version: 3,
+  // v2 adds opportunity_amount_history, which as-of reports need; v3 indexes the as-of reads;
+  // v4 answers them from open-deal changes, their totals and closes.
+  version: 4,
   consumes: { streamNamePrefixes: ['opportunity-'] },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('opportunities')} (
@@ -43,13 +49,16 @@ export const opportunitiesProjection: Projection = {
        loss_note text,
        contact_roles jsonb NOT NULL,
        stream_revision bigint NOT NULL,
-       -- Every stage entry and close in business time: what the history is recomputed from
-       -- when a backdated event lands between two stored ones.
-       transitions jsonb NOT NULL
+       -- Every stage entry and close, and every amount figure, in business time: what the
+       -- history is recomputed from when a backdated event lands between two stored ones.
+       transitions jsonb NOT NULL,
+       amounts jsonb NOT NULL
      )`,
     `CREATE INDEX ON ${schema.table('opportunities')} (pipeline_id, status, stage_id)`,
     `CREATE INDEX ON ${schema.table('opportunities')} (owner_id)`,
     `CREATE INDEX ON ${schema.table('opportunities')} (pipeline_id, opened_at) INCLUDE (owner_id)`,
+    // One owner's deals of a pipeline by status, newest first, and their count from the index alone.
+    `CREATE INDEX ON ${schema.table('opportunities')} (pipeline_id, owner_id, status, opened_at)`,
     `CREATE TABLE ${schema.table('opportunity_stage_history')} (
        opportunity_id text NOT NULL,
        seq integer NOT NULL,
@@ -60,15 +69,17 @@ export const opportunitiesProjection: Projection = {
        exited_at timestamptz,
        exit text CHECK (exit IN ('stage_change', 'won', 'lost')),
        duration_seconds numeric(14,3),
+       -- For a cohort of deals opened in a period: the deal's owner and opening, which no event
+       -- changes; when the deal next entered a stage; and every stage it had entered by this
+       -- stay (a sorted JSON array), so one stay per deal answers "reached by T".
+       owner_id text NOT NULL,
+       opened_at timestamptz NOT NULL,
+       next_entered_at timestamptz,
+       stages_reached text NOT NULL,
        PRIMARY KEY (opportunity_id, seq)
      )`,
-    // As-of reads: stays spanning an instant (open ones apart, few and always wanted) and closes in a period.
-    `CREATE INDEX ON ${schema.table('opportunity_stage_history')} (pipeline_id, entered_at)
-       INCLUDE (opportunity_id, stage_id) WHERE exited_at IS NULL`,
-    `CREATE INDEX ON ${schema.table('opportunity_stage_history')} (pipeline_id, exited_at)
-       INCLUDE (entered_at, opportunity_id, stage_id)`,
-    `CREATE INDEX ON ${schema.table('opportunity_stage_history')} (pipeline_id, exited_at)
-       INCLUDE (opportunity_id, seq, exit) WHERE exit IN ('won', 'lost')`,
+    `CREATE INDEX ON ${schema.table('opportunity_stage_history')} (pipeline_id, opened_at)
+       INCLUDE (entered_at, next_entered_at, stages_reached, owner_id)`,
     `CREATE TABLE ${schema.table('opportunity_amount_history')} (
        opportunity_id text NOT NULL,
        position numeric(20,0) NOT NULL,
@@ -78,9 +89,51 @@ export const opportunitiesProjection: Projection = {
        currency char(3) NOT NULL,
        PRIMARY KEY (opportunity_id, position)
      )`,
-    // The figure in force at an instant is the first entry of this order, read from the index alone.
-    `CREATE INDEX ON ${schema.table('opportunity_amount_history')} (opportunity_id, kind, effective_at DESC, position DESC)
-       INCLUDE (amount_minor, currency)`,
+    // Only ever added to: a batch adds the corrections its events make, so no row has a key.
+    `CREATE TABLE ${schema.table('open_deal_deltas')} (
+       opportunity_id text NOT NULL,
+       pipeline_id text NOT NULL,
+       owner_id text NOT NULL,
+       stage_id text NOT NULL,
+       currency char(3) NOT NULL,
+       at timestamptz NOT NULL,
+       count_delta integer NOT NULL,
+       amount_delta_minor bigint NOT NULL
+     )`,
+    // The part of a day before an instant, and one owner's changes (few enough to need no
+    // totals), read from the index alone.
+    `CREATE INDEX ON ${schema.table('open_deal_deltas')} (pipeline_id, at)
+       INCLUDE (stage_id, currency, count_delta, amount_delta_minor)`,
+    `CREATE INDEX ON ${schema.table('open_deal_deltas')} (pipeline_id, owner_id, at)
+       INCLUDE (stage_id, currency, count_delta, amount_delta_minor)`,
+    // Totals carried in their key's index, so a report sums them from the index alone.
+    `CREATE TABLE ${schema.table('open_deal_totals')} (
+       pipeline_id text NOT NULL,
+       period text NOT NULL CHECK (period IN ('month', 'day')),
+       period_start timestamptz NOT NULL,
+       stage_id text NOT NULL,
+       currency char(3) NOT NULL,
+       count bigint NOT NULL,
+       amount_minor bigint NOT NULL,
+       PRIMARY KEY (pipeline_id, period, period_start, stage_id, currency) INCLUDE (count, amount_minor)
+     )`,
+    `CREATE TABLE ${schema.table('deal_closes')} (
+       opportunity_id text NOT NULL,
+       seq integer NOT NULL,
+       pipeline_id text NOT NULL,
+       owner_id text NOT NULL,
+       outcome text NOT NULL CHECK (outcome IN ('won', 'lost')),
+       opened_at timestamptz NOT NULL,
+       closed_at timestamptz NOT NULL,
+       reopened_at timestamptz,
+       won_amount_minor bigint,
+       won_currency char(3),
+       won_amount_until timestamptz,
+       PRIMARY KEY (opportunity_id, seq)
+     )`,
+    // A period's closes, read from the index alone.
+    `CREATE INDEX ON ${schema.table('deal_closes')} (pipeline_id, closed_at)
+       INCLUDE (opportunity_id, owner_id, outcome, opened_at, reopened_at, won_amount_minor, won_currency, won_amount_until)`,
   ],
   apply: async (batch, tx) => {
     const ids = [...new Set(batch.map((event) => (event.data as { opportunityId: string }).opportunityId))];
@@ -109,6 +162,7 @@ interface StoredOpportunity {
   contact_roles: ContactRole[];
   stream_revision: string;
   transitions: Transition[];
+  amounts: AmountFigure[];
 }
 
 /** The stored rows of the batch's opportunities, in one statement. */
@@ -119,7 +173,7 @@ export async function readOpportunities(ids: readonly string[], tx: ProjectionTr
             amount_minor::text AS amount_minor, currency, expected_close_date::text AS expected_close_date, status,
             ${utcText('opened_at')} AS opened_at, ${utcText('closed_at')} AS closed_at,
             won_amount_minor::text AS won_amount_minor, won_currency, loss_reason, loss_note,
-            contact_roles, stream_revision::text AS stream_revision, transitions
+            contact_roles, stream_revision::text AS stream_revision, transitions, amounts
        FROM ${tx.schema.table('opportunities')}
       WHERE opportunity_id = ANY($1::text[])`,
     [ids],
@@ -148,6 +202,7 @@ export async function readOpportunities(ids: readonly string[], tx: ProjectionTr
         contactRoles: parsedJson(row.contact_roles),
         streamRevision: BigInt(row.stream_revision),
         transitions: parsedJson(row.transitions),
+        amounts: parsedJson(row.amounts),
       },
     ]),
   );
@@ -159,8 +214,9 @@ function parsedJson<T>(value: T | string): T {
 }
 
 /**
- * One upsert for the opportunities, one delete and one insert for their stage history, one
- * insert for the new amount figures.
+ * One upsert for the opportunities, one insert for the new amount figures and open-deal
+ * changes, and for their stage history and closes a delete of the stored rows and an insert
+ * of the new ones.
  */
 export async function writeOpportunities(changes: OpportunityChanges, tx: ProjectionTransaction): Promise<void> {
   const rows = changes.opportunities;
@@ -170,14 +226,14 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
     `INSERT INTO ${tx.schema.table('opportunities')} AS o
        (opportunity_id, name, account_id, owner_id, pipeline_id, pipeline_revision, stage_id, amount_minor, currency,
         expected_close_date, status, opened_at, closed_at, won_amount_minor, won_currency, loss_reason, loss_note,
-        contact_roles, stream_revision, transitions)
+        contact_roles, stream_revision, transitions, amounts)
      SELECT id, name, account, owner, pipeline, revision, stage, amount, currency, close_date, status, opened, closed,
-            won_amount, won_currency, loss_reason, loss_note, roles::jsonb, stream_revision, transitions::jsonb
+            won_amount, won_currency, loss_reason, loss_note, roles::jsonb, stream_revision, transitions::jsonb, amounts::jsonb
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::bigint[],
                    $9::text[], $10::date[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::bigint[],
-                   $15::text[], $16::text[], $17::text[], $18::text[], $19::bigint[], $20::text[])
+                   $15::text[], $16::text[], $17::text[], $18::text[], $19::bigint[], $20::text[], $21::text[])
          AS t(id, name, account, owner, pipeline, revision, stage, amount, currency, close_date, status, opened, closed,
-              won_amount, won_currency, loss_reason, loss_note, roles, stream_revision, transitions)
+              won_amount, won_currency, loss_reason, loss_note, roles, stream_revision, transitions, amounts)
      ON CONFLICT (opportunity_id) DO UPDATE
         SET name = excluded.name, account_id = excluded.account_id, owner_id = excluded.owner_id,
             pipeline_id = excluded.pipeline_id, pipeline_revision = excluded.pipeline_revision,
@@ -187,7 +243,7 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
             won_amount_minor = excluded.won_amount_minor, won_currency = excluded.won_currency,
             loss_reason = excluded.loss_reason, loss_note = excluded.loss_note,
             contact_roles = excluded.contact_roles, stream_revision = excluded.stream_revision,
-            transitions = excluded.transitions`,
+            transitions = excluded.transitions, amounts = excluded.amounts`,
     [
       rows.map((row) => row.opportunityId),
       rows.map((row) => row.name),
@@ -209,19 +265,41 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
       rows.map((row) => JSON.stringify(row.contactRoles)),
       rows.map((row) => row.streamRevision.toString()),
       rows.map((row) => JSON.stringify(row.transitions)),
+      rows.map((row) => JSON.stringify(row.amounts)),
     ],
   );
 
-  const history = changes.stageHistory;
-  await tx.query(`DELETE FROM ${tx.schema.table('opportunity_stage_history')} WHERE opportunity_id = ANY($1::text[])`, [
-    rows.map((row) => row.opportunityId),
-  ]);
+  const ids = rows.map((row) => row.opportunityId);
+  await writeStageHistory(changes.stageHistory, new Map(rows.map((row) => [row.opportunityId, row])), ids, tx);
+  await writeOpenDealDeltas(changes.openDealDeltas, tx);
+  await writeCloses(changes.closes, ids, tx);
+}
+
+async function writeStageHistory(
+  history: OpportunityChanges['stageHistory'],
+  deals: ReadonlyMap<string, OpportunityRow>,
+  ids: readonly string[],
+  tx: ProjectionTransaction,
+): Promise<void> {
+  await tx.query(`DELETE FROM ${tx.schema.table('opportunity_stage_history')} WHERE opportunity_id = ANY($1::text[])`, [ids]);
   if (history.length === 0) return;
+  const dealOf = (row: StageHistoryRow) => deals.get(row.opportunityId) as OpportunityRow;
+  // Each deal's stays come together, in seq order.
+  const sameDeal = (index: number, other: number) => history[other]?.opportunityId === history[index].opportunityId;
+  const reached: string[] = [];
+  let stages = new Set<string>();
+  history.forEach((row, index) => {
+    if (!sameDeal(index, index - 1)) stages = new Set();
+    stages.add(row.stageId);
+    reached.push(JSON.stringify([...stages].sort()));
+  });
+  const nextEntered = history.map((_, index) => (sameDeal(index, index + 1) ? history[index + 1].enteredAt : null));
   await tx.query(
     `INSERT INTO ${tx.schema.table('opportunity_stage_history')}
-       (opportunity_id, seq, pipeline_id, stage_id, entry, entered_at, exited_at, exit, duration_seconds)
+       (opportunity_id, seq, pipeline_id, stage_id, entry, entered_at, exited_at, exit, duration_seconds, owner_id, opened_at,
+        next_entered_at, stages_reached)
      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                          $7::timestamptz[], $8::text[], $9::numeric[])`,
+                          $7::timestamptz[], $8::text[], $9::numeric[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::text[])`,
     [
       history.map((row) => row.opportunityId),
       history.map((row) => row.seq),
@@ -232,6 +310,66 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
       history.map((row) => row.exitedAt),
       history.map((row) => row.exit),
       history.map((row) => row.durationSeconds),
+      history.map((row) => dealOf(row).ownerId),
+      history.map((row) => dealOf(row).openedAt),
+      nextEntered,
+      reached,
+    ],
+  );
+}
+
+/** Adds the batch's open-pipeline changes, and adds them to their month and day totals, in one statement. */
+async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'], tx: ProjectionTransaction): Promise<void> {
+  if (deltas.length === 0) return;
+  await tx.query(
+    `WITH added AS (
+       INSERT INTO ${tx.schema.table('open_deal_deltas')}
+         (opportunity_id, pipeline_id, owner_id, stage_id, currency, at, count_delta, amount_delta_minor)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[], $8::bigint[])
+       RETURNING pipeline_id, stage_id, currency, at, count_delta, amount_delta_minor
+     )
+     INSERT INTO ${tx.schema.table('open_deal_totals')} AS t (pipeline_id, period, period_start, stage_id, currency, count, amount_minor)
+     SELECT c.pipeline_id, p.period, date_trunc(p.period, c.at, 'UTC'), c.stage_id, c.currency, sum(c.count_delta), sum(c.amount_delta_minor)
+       FROM added c
+      CROSS JOIN (VALUES ('month'), ('day')) AS p(period)
+      GROUP BY 1, 2, 3, 4, 5
+     HAVING sum(c.count_delta) <> 0 OR sum(c.amount_delta_minor) <> 0
+     ON CONFLICT (pipeline_id, period, period_start, stage_id, currency) DO UPDATE
+        SET count = t.count + excluded.count, amount_minor = t.amount_minor + excluded.amount_minor`,
+    [
+      deltas.map((row) => row.opportunityId),
+      deltas.map((row) => row.pipelineId),
+      deltas.map((row) => row.ownerId),
+      deltas.map((row) => row.stageId),
+      deltas.map((row) => row.currency),
+      deltas.map((row) => row.at),
+      deltas.map((row) => row.countDelta),
+      deltas.map((row) => String(row.amountDeltaMinor)),
+    ],
+  );
+}
+
+async function writeCloses(closes: OpportunityChanges['closes'], ids: readonly string[], tx: ProjectionTransaction): Promise<void> {
+  await tx.query(`DELETE FROM ${tx.schema.table('deal_closes')} WHERE opportunity_id = ANY($1::text[])`, [ids]);
+  if (closes.length === 0) return;
+  await tx.query(
+    `INSERT INTO ${tx.schema.table('deal_closes')}
+       (opportunity_id, seq, pipeline_id, owner_id, outcome, opened_at, closed_at, reopened_at,
+        won_amount_minor, won_currency, won_amount_until)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
+                          $8::timestamptz[], $9::bigint[], $10::text[], $11::timestamptz[])`,
+    [
+      closes.map((row) => row.opportunityId),
+      closes.map((row) => row.seq),
+      closes.map((row) => row.pipelineId),
+      closes.map((row) => row.ownerId),
+      closes.map((row) => row.outcome),
+      closes.map((row) => row.openedAt),
+      closes.map((row) => row.closedAt),
+      closes.map((row) => row.reopenedAt),
+      closes.map((row) => (row.wonAmountMinor === null ? null : String(row.wonAmountMinor))),
+      closes.map((row) => row.wonCurrency),
+      closes.map((row) => row.wonAmountUntil),
     ],
   );
 }

@@ -23,9 +23,9 @@ export class PipelineQueryHandler implements IQueryHandler<PipelineQuery> {
 
   async execute({ pipelineId, asOf, ownerId, minPosition }: PipelineQuery): Promise<PipelineReport | null> {
     const view = await this.readModels.open(HISTORY_PROJECTIONS, minPosition);
-    const [pipeline] = await pipelinesAsOf(view, asOf, pipelineId);
+    const [[pipeline], open] = await Promise.all([pipelinesAsOf(view, asOf, pipelineId), openDealsAsOf(view, asOf, { pipelineId, ownerId })]);
     if (!pipeline) return null;
-    const figures = pipelineFigures(pipeline.stages, await openDealsAsOf(view, asOf, { pipelineId, ownerId }));
+    const figures = pipelineFigures(pipeline.stages, open);
     return {
       pipelineId,
       name: pipeline.name,

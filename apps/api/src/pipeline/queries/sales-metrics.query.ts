@@ -5,7 +5,7 @@ import { reportPeriod } from '../../leads/queries/report-period';
 import type { SalesMetrics, StageConversionReport } from '../graphql/sales-metrics.types';
 import { addByCurrency, pipelineFigures } from '../pipeline-figures';
 import {
-  closedDealsAsOf,
+  closesAsOf,
   HISTORY_PROJECTIONS,
   openDealsAsOf,
   pipelinesAsOf,
@@ -13,7 +13,7 @@ import {
   type DealFilter,
   type PipelineAsOf,
 } from '../pipeline-history.reader';
-import { closeMetrics, stageConversion, velocityByCurrency } from '../sales-metrics';
+import { closeMetrics, stageConversion, velocityByCurrency, type StagesReached } from '../sales-metrics';
 import { pipelineAmount } from './pipeline.query';
 
 export class SalesMetricsQuery extends Query<SalesMetrics> {
@@ -37,10 +37,13 @@ export class SalesMetricsQueryHandler implements IQueryHandler<SalesMetricsQuery
     // (the domain canonicalises them), so the period's last instant makes `[from, to)` exact.
     const end = new Date(Date.parse(to) - 1).toISOString();
     const view = await this.readModels.open(HISTORY_PROJECTIONS, minPosition);
-    const closes = closeMetrics(await closedDealsAsOf(view, from, end, filter));
-    const open = await openDealsAsOf(view, end, filter);
-    const pipelines = await pipelinesAsOf(view, end, filter.pipelineId ?? null);
-    const cohort = await stagesReachedByCohort(view, from, end, filter);
+    const [closeGroups, open, pipelines, cohort] = await Promise.all([
+      closesAsOf(view, from, end, filter),
+      openDealsAsOf(view, end, filter),
+      pipelinesAsOf(view, end, filter.pipelineId ?? null),
+      stagesReachedByCohort(view, from, end, filter),
+    ]);
+    const closes = closeMetrics(closeGroups);
 
     const weighted = addByCurrency(
       pipelines.flatMap(
@@ -62,7 +65,7 @@ export class SalesMetricsQueryHandler implements IQueryHandler<SalesMetricsQuery
       salesCycle: closes.salesCycle,
       openCount: open.reduce((total, group) => total + group.count, 0),
       stageConversion: pipelines
-        .filter((pipeline) => filter.pipelineId || cohort.some((deal) => deal.pipelineId === pipeline.pipelineId))
+        .filter((pipeline) => filter.pipelineId || cohort.some((group) => group.pipelineId === pipeline.pipelineId))
         .map((pipeline) => conversionOf(pipeline, cohort)),
       velocity: velocityByCurrency(open, closes).map(({ currency, openCount, perDay }) => ({
         currency,
@@ -74,13 +77,13 @@ export class SalesMetricsQueryHandler implements IQueryHandler<SalesMetricsQuery
   }
 }
 
-function conversionOf(pipeline: PipelineAsOf, cohort: ReadonlyArray<{ pipelineId: string; reached: Set<string> }>): StageConversionReport {
-  const deals = cohort.filter((deal) => deal.pipelineId === pipeline.pipelineId).map((deal) => deal.reached);
-  const { stages, steps } = stageConversion(pipeline.stages.current, deals);
+function conversionOf(pipeline: PipelineAsOf, cohort: ReadonlyArray<StagesReached & { pipelineId: string }>): StageConversionReport {
+  const groups = cohort.filter((group) => group.pipelineId === pipeline.pipelineId);
+  const { stages, steps } = stageConversion(pipeline.stages.current, groups);
   return {
     pipelineId: pipeline.pipelineId,
     revision: pipeline.revision.revision,
-    cohortCount: deals.length,
+    cohortCount: groups.reduce((total, group) => total + group.deals, 0),
     stages: stages.map(({ stageId, name, order, reached }) => ({ stageId, name, order, reached })),
     steps: [...steps],
   };
