@@ -7,7 +7,6 @@ import { pipeline as streamPipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { EventStore, type Position } from '@revops/event-store';
 import { startEventStoreDevServer } from '@revops/eventstore-dev';
@@ -15,6 +14,7 @@ import { allProjections, Projections, typeOrmReadStore } from '@revops/projectio
 import { openReadStore, startEmbeddedPostgres } from '@revops/read-models';
 import { startApi } from '../../apps/api/src/bootstrap';
 import { forEachConcurrently } from '../../apps/api/src/touchpoints/ingestion/concurrently';
+import { freshDatabase, withClient, type BenchDatabase as Database } from '../database';
 import { SeededRandom } from '../generators/random';
 import { log, machine, percentiles, positiveInteger, writeReport } from '../report';
 import { salesHistory, type SalesHistory } from './history';
@@ -141,26 +141,6 @@ async function readAllOnce(store: EventStore): Promise<{ events: number; seconds
   for await (const event of store.readAll()) if (!event.streamName.startsWith('$')) events++;
   const seconds = (performance.now() - started) / 1000;
   return { events, seconds, eventsPerSecond: events / seconds };
-}
-
-interface Database {
-  readonly url: string;
-  readonly embedded: boolean;
-  drop(): Promise<void>;
-}
-
-/** A database of its own on the server, or the embedded cluster's only one. */
-async function freshDatabase(serverUrl: string, embedded: boolean): Promise<Database> {
-  if (embedded) return { url: serverUrl, embedded, drop: async () => undefined };
-  const name = `revops_bench_${process.pid}`;
-  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    embedded,
-    drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
-  };
 }
 
 /**
@@ -319,16 +299,6 @@ async function load(url: string, next: () => { query: string; variables: Record<
   const seconds = (performance.now() - started) / 1000;
   const [p50, p95, p99] = percentiles(latencies, [0.5, 0.95, 0.99]);
   return { requests: latencies.length, errors, p50Ms: round(p50), p95Ms: round(p95), p99Ms: round(p99), requestsPerSecond: Math.round(latencies.length / seconds) };
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 function round(value: number): number {
