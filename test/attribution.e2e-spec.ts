@@ -260,7 +260,8 @@ describe('Marketing attribution over GraphQL', () => {
       ]);
       // 100,000 / 3: the remainder goes to the largest share, the earliest of equal ones.
       expect(x.credits.map((credit) => credit.amountMinor)).toEqual([33_334, 33_333, 33_333]);
-      expect(x.credits.map((credit) => credit.exactShare)).toEqual(['0.333333333333333333', '0.333333333333333333', '0.333333333333333333']);
+      // Shares too are 18-place decimals adding up to exactly 1, the remainder to the first.
+      expect(x.credits.map((credit) => credit.exactShare)).toEqual(['0.333333333333333334', '0.333333333333333333', '0.333333333333333333']);
     });
 
     it('changes no credit of Y or Z', () => {

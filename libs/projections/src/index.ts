@@ -84,7 +84,7 @@ export {
   type AttributionInputs,
   dealCredits,
   dealJourney,
-  decimalShare,
+  decimalShares,
   storedModels,
   storedModelSpecs,
   type CreditOptions,

@@ -32,6 +32,12 @@ interface TouchRow {
   content: string | null;
 }
 
+/*
+ * Deals and contacts are looked up by id through `unnest(ids) JOIN`, never `= ANY(ids)`: a
+ * table filled during a rebuild has no statistics, and the planner takes a list of a few
+ * hundred ids for most of the table, reading all of it for every batch.
+ */
+
 /**
  * The facts and candidate touches of each deal: every interaction of a contact with a role on
  * it (by the contact's own key, its stitched `anon-…` keys and those of contacts merged into
@@ -52,21 +58,22 @@ export async function readDealJourneys(
       `SELECT d.opportunity_id, ${utcText('d.opened_at')} AS opened_at, d.amount_minor::text AS amount_minor, d.currency,
               ${utcText('d.won_at')} AS won_at, d.won_amount_minor::text AS won_amount_minor, d.won_currency,
               ${utcText(oldestLead)} AS lead_created_at
-         FROM ${sql.table('deals')} d
-        WHERE d.opportunity_id = ANY($1::text[])`,
+         FROM unnest($1::text[]) AS id(opportunity_id) JOIN ${sql.table('deals')} d USING (opportunity_id)`,
       [ids],
     ),
     sql.query<TouchRow>(
       `WITH deal AS (
          SELECT opportunity_id, account_id, opened_at - $2::float8 * interval '1 day' AS earliest, coalesce(won_at, opened_at) AS latest
-           FROM ${sql.table('deals')} WHERE opportunity_id = ANY($1::text[])
+           FROM unnest($1::text[]) AS id(opportunity_id) JOIN ${sql.table('deals')} USING (opportunity_id)
+       ),
+       contact AS (
+         SELECT dc.opportunity_id, dc.contact_id
+           FROM unnest($1::text[]) AS id(opportunity_id) JOIN ${sql.table('deal_contacts')} dc USING (opportunity_id)
        ),
        person AS (
-         SELECT dc.opportunity_id, dc.contact_id AS person_key FROM ${sql.table('deal_contacts')} dc WHERE dc.opportunity_id = ANY($1::text[])
+         SELECT opportunity_id, contact_id AS person_key FROM contact
          UNION
-         SELECT dc.opportunity_id, pk.person_key
-           FROM ${sql.table('deal_contacts')} dc JOIN ${sql.table('person_keys')} pk ON pk.contact_id = dc.contact_id
-          WHERE dc.opportunity_id = ANY($1::text[])
+         SELECT c.opportunity_id, pk.person_key FROM contact c JOIN ${sql.table('person_keys')} pk ON pk.contact_id = c.contact_id
        ),
        reached AS (
          -- Per person key through its index: without statistics (a table filled during a

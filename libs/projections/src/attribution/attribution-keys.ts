@@ -1,4 +1,5 @@
-import { NO_TOUCH, NOT_SET, dimensions, type Dimension } from '@revops/attribution';
+import { NO_TOUCH, NOT_SET, type Dimension } from '@revops/attribution';
+import type { CreditRow } from './attribution.projection';
 
 /** The column of `credits` and of `touches` that holds a dimension's value. */
 export const dimensionColumns: Readonly<Record<Dimension, string>> = {
@@ -20,12 +21,14 @@ export function creditKey(dimension: Dimension, alias = ''): string {
 }
 
 /**
- * The dimension `credit_totals` keeps a deal's whole credit under, once per deal: its totals
+ * The dimension `credit_totals` keeps a deal's whole credit under, with the key '': its totals
  * count each deal once, where the other dimensions count it under every key it touches.
  */
 export const TOTAL_DIMENSION = 'all';
 
-/** `(dimension, key)` pairs for every dimension a report groups by, and the whole. */
-export function creditKeyPairs(alias = ''): string {
-  return [`('${TOTAL_DIMENSION}', '')`, ...dimensions.map((dimension) => `('${dimension}', ${creditKey(dimension, alias)})`)].join(', ');
+/** `creditKey` for a credit in memory: the same key the SQL gives the stored row. */
+export function creditKeyOf(credit: Pick<CreditRow, 'touchpointId' | 'channel' | 'campaignId' | 'source' | 'medium' | 'content'>, dimension: Dimension): string {
+  if (credit.touchpointId === NO_TOUCH) return NO_TOUCH;
+  const value = { channel: credit.channel, campaign: credit.campaignId, source: credit.source, medium: credit.medium, content: credit.content }[dimension];
+  return value ?? NOT_SET;
 }

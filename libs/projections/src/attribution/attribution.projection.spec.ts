@@ -1,6 +1,6 @@
 import type { RecordedEnvelope } from '@revops/event-store';
 import { anEnvelope } from '../runner/testing/envelopes';
-import { attributionInputs, dealCredits, decimalShare, storedModels, storedModelSpecs, type DealJourney } from './attribution.projection';
+import { attributionInputs, creditTotalsDelta, dealCredits, decimalShares, storedModels, storedModelSpecs, type DealJourney } from './attribution.projection';
 
 const at = (day: string) => `2024-03-${day}T09:00:00.000Z`;
 
@@ -172,12 +172,45 @@ describe('attribution projection', () => {
     });
   });
 
-  describe('decimalShare', () => {
-    it('rounds half up to 18 places', () => {
-      expect(decimalShare(1n, 3n)).toBe('0.333333333333333333');
-      expect(decimalShare(2n, 3n)).toBe('0.666666666666666667');
-      expect(decimalShare(3n, 3n)).toBe('1.000000000000000000');
-      expect(decimalShare(0n, 7n)).toBe('0.000000000000000000');
+  describe('the daily totals of a recomputation', () => {
+    const journey: DealJourney = {
+      deal: { opportunityId: 'X', openedAt: at('10'), amountMinor: '9000', currency: 'EUR', wonAt: null, wonAmountMinor: null, wonCurrency: null, leadCreatedAt: null },
+      touches: [
+        { touchpointId: 'a', occurredAt: at('01'), position: '1', kind: 'AD_CLICK', channel: 'paid_search', interaction: true },
+        { touchpointId: 'b', occurredAt: at('02'), position: '2', kind: 'AD_CLICK', channel: 'paid_search', interaction: true },
+        { touchpointId: 'c', occurredAt: at('03'), position: '3', kind: 'EMAIL_CLICK', channel: 'email', interaction: true },
+      ],
+    };
+    const linear = (source: DealJourney) => dealCredits(source, { models: [{ name: 'LINEAR' }] });
+    const byKey = (deltas: ReturnType<typeof creditTotalsDelta>, dimension: string) =>
+      Object.fromEntries(deltas.filter((delta) => delta.dimension === dimension).map((delta) => [delta.key, [delta.conversions, delta.amountMinor, delta.deals]]));
+
+    it('adds a new deal once under the whole and under every key it touches, shares summed exactly', () => {
+      const deltas = creditTotalsDelta([], linear(journey));
+      expect(byKey(deltas, 'all')).toEqual({ '': ['1.000000000000000000', 9_000, 1] });
+      expect(byKey(deltas, 'channel')).toEqual({ paid_search: ['0.666666666666666667', 6_000, 1], email: ['0.333333333333333333', 3_000, 1] });
+      expect(byKey(deltas, 'campaign')).toEqual({ '(not set)': ['1.000000000000000000', 9_000, 1] });
+    });
+
+    it('changes nothing when a deal is credited as before', () => {
+      expect(creditTotalsDelta(linear(journey), linear(journey))).toEqual([]);
+    });
+
+    it('moves credit between keys when a touch joins the journey', () => {
+      const later = { ...journey, touches: [...journey.touches, { touchpointId: 'd', occurredAt: at('04'), position: '4', kind: 'EMAIL_CLICK', channel: 'email', interaction: true }] };
+      const deltas = creditTotalsDelta(linear(journey), linear(later));
+      expect(byKey(deltas, 'channel')).toEqual({ paid_search: ['-0.166666666666666667', -1_500, 0], email: ['0.166666666666666667', 1_500, 0] });
+      expect(byKey(deltas, 'all')).toEqual({});
+    });
+  });
+
+  describe('decimalShares', () => {
+    const share = (numerator: bigint, denominator: bigint) => ({ numerator, denominator });
+
+    it('add up to exactly 1, the remainder going to the largest share, the earliest of equal ones', () => {
+      expect(decimalShares([share(1n, 3n), share(1n, 3n), share(1n, 3n)])).toEqual(['0.333333333333333334', '0.333333333333333333', '0.333333333333333333']);
+      expect(decimalShares([share(1n, 6n), share(5n, 6n)])).toEqual(['0.166666666666666666', '0.833333333333333334']);
+      expect(decimalShares([share(0n, 7n), share(7n, 7n)])).toEqual(['0.000000000000000000', '1.000000000000000000']);
     });
   });
 });

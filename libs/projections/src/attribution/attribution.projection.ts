@@ -2,6 +2,7 @@ import {
   attribute,
   buildJourney,
   DEFAULT_HALF_LIFE_DAYS,
+  dimensions,
   NO_TOUCH,
   ruleBasedModels,
   type Attribution,
@@ -13,6 +14,7 @@ import {
 } from '@revops/attribution';
 import { isInteraction, type ContactEvent, type JourneyEvent, type OpportunityEvent } from '@revops/domain';
 import type { RecordedEnvelope } from '@revops/event-store';
+import { creditKeyOf, TOTAL_DIMENSION } from './attribution-keys';
 
 /** A touch as attribution reads it; only interactions are kept, the rest are never eligible. */
 export interface AttributionTouchRow {
@@ -298,6 +300,7 @@ export function dealJourney({ deal, touches }: DealJourney, query: JourneyQuery)
 }
 
 function creditRows(opportunityId: string, attribution: Attribution, touches: ReadonlyMap<string, Touch>): CreditRow[] {
+  const shares = decimalShares(attribution.credits.map((credit) => credit.exactShare));
   return attribution.credits.map((credit, ordinal) => {
     const touch = credit.key === NO_TOUCH ? undefined : touches.get(credit.key);
     return {
@@ -308,7 +311,7 @@ function creditRows(opportunityId: string, attribution: Attribution, touches: Re
       ordinal,
       anchorAt: attribution.anchor,
       currency: attribution.currency,
-      share: decimalShare(credit.exactShare.numerator, credit.exactShare.denominator),
+      share: shares[ordinal],
       creditMinor: credit.creditMinor,
       positions: credit.positions,
       occurredAt: touch?.occurredAt ?? null,
@@ -325,10 +328,91 @@ function creditRows(opportunityId: string, attribution: Attribution, touches: Re
 const SHARE_PLACES = 18n;
 const SHARE_SCALE = 10n ** SHARE_PLACES;
 
-/** `numerator / denominator` rounded half up to 18 decimal places. */
-export function decimalShare(numerator: bigint, denominator: bigint): string {
-  const scaled = (numerator * SHARE_SCALE * 2n + denominator) / (denominator * 2n);
-  const whole = scaled / SHARE_SCALE;
-  const fraction = (scaled % SHARE_SCALE).toString().padStart(Number(SHARE_PLACES), '0');
-  return `${whole}.${fraction}`;
+/**
+ * One journey's shares as decimals with 18 places that add up to exactly 1, as its money adds
+ * up to its amount: each the floor of its exact share, and the few units left to the largest
+ * share, the earliest of equal ones.
+ */
+export function decimalShares(shares: readonly { readonly numerator: bigint; readonly denominator: bigint }[]): string[] {
+  const scaled = shares.map(({ numerator, denominator }) => (numerator * SHARE_SCALE) / denominator);
+  let largest = 0;
+  shares.forEach(({ numerator, denominator }, index) => {
+    const top = shares[largest];
+    if (numerator * top.denominator > top.numerator * denominator) largest = index;
+  });
+  if (scaled.length > 0) scaled[largest] += SHARE_SCALE - scaled.reduce((sum, part) => sum + part, 0n);
+  return scaled.map(decimalOf);
+}
+
+/** A change to one row of `credit_totals`: conversions as an exact decimal, amount and deals as integers. */
+export interface CreditTotalsDelta {
+  readonly model: string;
+  readonly currency: string;
+  readonly dimension: string;
+  readonly anchorDay: string;
+  readonly basis: string;
+  readonly key: string;
+  readonly conversions: string;
+  readonly amountMinor: number;
+  readonly deals: number;
+}
+
+/** A stored credit as the writer removes it: what its totals were made of. */
+export type StoredCredit = Pick<
+  CreditRow,
+  'opportunityId' | 'basis' | 'model' | 'touchpointId' | 'anchorAt' | 'currency' | 'share' | 'creditMinor' | 'channel' | 'campaignId' | 'source' | 'medium' | 'content'
+>;
+
+/**
+ * What replacing `removed` credits by `added` ones does to the daily totals, per model,
+ * currency, dimension (and the whole deal under `TOTAL_DIMENSION`), anchor day, basis and key.
+ * Shares add up exactly as 18-place decimals; groups that do not change are left out.
+ */
+export function creditTotalsDelta(removed: readonly StoredCredit[], added: readonly StoredCredit[]): CreditTotalsDelta[] {
+  interface Group {
+    readonly delta: Omit<CreditTotalsDelta, 'conversions' | 'amountMinor' | 'deals'>;
+    conversions: bigint;
+    amountMinor: number;
+    readonly dealsBefore: Set<string>;
+    readonly dealsAfter: Set<string>;
+  }
+  const groups = new Map<string, Group>();
+  const add = (credit: StoredCredit, sign: 1 | -1) => {
+    const anchorDay = credit.anchorAt.slice(0, 10);
+    for (const dimension of [TOTAL_DIMENSION, ...dimensions] as const) {
+      const key = dimension === TOTAL_DIMENSION ? '' : creditKeyOf(credit, dimension);
+      const id = [credit.model, credit.currency, dimension, anchorDay, credit.basis, key].join('\u0000');
+      let group = groups.get(id);
+      if (!group) {
+        const delta = { model: credit.model, currency: credit.currency, dimension, anchorDay, basis: credit.basis, key };
+        group = { delta, conversions: 0n, amountMinor: 0, dealsBefore: new Set(), dealsAfter: new Set() };
+        groups.set(id, group);
+      }
+      group.conversions += BigInt(sign) * scaledShare(credit.share);
+      group.amountMinor += sign * credit.creditMinor;
+      (sign < 0 ? group.dealsBefore : group.dealsAfter).add(credit.opportunityId);
+    }
+  };
+  for (const credit of removed) add(credit, -1);
+  for (const credit of added) add(credit, 1);
+  return [...groups.values()]
+    .map(({ delta, conversions, amountMinor, dealsBefore, dealsAfter }) => ({
+      ...delta,
+      conversions: decimalOf(conversions),
+      amountMinor,
+      deals: dealsAfter.size - dealsBefore.size,
+    }))
+    .filter((delta) => delta.conversions !== decimalOf(0n) || delta.amountMinor !== 0 || delta.deals !== 0);
+}
+
+/** An 18-place decimal as an integer of 10^-18 units. */
+function scaledShare(share: string): bigint {
+  const [whole, fraction = ''] = share.split('.');
+  return BigInt(whole) * SHARE_SCALE + BigInt(fraction.padEnd(Number(SHARE_PLACES), '0').slice(0, Number(SHARE_PLACES)));
+}
+
+function decimalOf(scaled: bigint): string {
+  const sign = scaled < 0n ? '-' : '';
+  const magnitude = scaled < 0n ? -scaled : scaled;
+  return `${sign}${magnitude / SHARE_SCALE}.${(magnitude % SHARE_SCALE).toString().padStart(Number(SHARE_PLACES), '0')}`;
 }

@@ -1,8 +1,18 @@
-import { DEFAULT_LOOKBACK_DAYS, dimensions } from '@revops/attribution';
+import { DEFAULT_LOOKBACK_DAYS, dimensions, type Basis } from '@revops/attribution';
 import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
 import { lastTouchAtOrBefore, readDealJourneys, type AttributionSql } from './attribution-journeys';
-import { creditKeyPairs, dimensionColumns } from './attribution-keys';
-import { attributionInputs, dealCredits, storedModelSpecs, type AttributionInputs, type CreditRow } from './attribution.projection';
+import { dimensionColumns } from './attribution-keys';
+import { utcText } from '../runner/utc-text';
+import {
+  attributionInputs,
+  creditTotalsDelta,
+  dealCredits,
+  storedModelSpecs,
+  type AttributionInputs,
+  type CreditRow,
+  type CreditTotalsDelta,
+  type StoredCredit,
+} from './attribution.projection';
 
 export const ATTRIBUTION_PROJECTION = 'attribution';
 
@@ -262,9 +272,9 @@ async function affectedDeals(inputs: AttributionInputs, sql: AttributionSql): Pr
   const rows = await sql.query<{ opportunity_id: string }>(
     `WITH touch_account AS (SELECT * FROM unnest($4::text[], $5::timestamptz[]) AS t(account_id, occurred_at)),
      ${touchedContacts(sql, '$3', '$5')}
-     SELECT opportunity_id FROM ${sql.table('deals')} WHERE opportunity_id = ANY($1::text[])
+     SELECT opportunity_id FROM unnest($1::text[]) AS id(opportunity_id) JOIN ${sql.table('deals')} USING (opportunity_id)
      UNION
-     SELECT opportunity_id FROM ${sql.table('deal_contacts')} WHERE contact_id = ANY($2::text[])
+     SELECT dc.opportunity_id FROM unnest($2::text[]) AS id(contact_id) JOIN ${sql.table('deal_contacts')} dc USING (contact_id)
      UNION
      SELECT d.opportunity_id FROM touched_contact c
        JOIN ${sql.table('deal_contacts')} dc ON dc.contact_id = c.contact_id
@@ -299,33 +309,75 @@ function touchedContacts(sql: AttributionSql, personKeys: string, occurredAts: s
 async function recomputeCredits(opportunityIds: readonly string[], sql: AttributionSql): Promise<void> {
   const journeys = await readDealJourneys(sql, opportunityIds);
   const credits = journeys.flatMap((journey) => dealCredits(journey, { models: storedModelSpecs }));
-  await addToTotals(opportunityIds, -1, sql);
-  await sql.query(`DELETE FROM ${sql.table('credits')} WHERE opportunity_id = ANY($1::text[])`, [opportunityIds]);
+  const removed = await sql.query<RemovedCredit>(
+    `DELETE FROM ${sql.table('credits')} c USING unnest($1::text[]) AS id(opportunity_id)
+      WHERE c.opportunity_id = id.opportunity_id
+     RETURNING c.opportunity_id, c.basis, c.model, c.touchpoint_id, ${utcText('c.anchor_at')} AS anchor_at, c.currency, c.share::text AS share,
+               c.credit_minor::text AS credit_minor, c.channel, c.campaign_id, c.source, c.medium, c.content`,
+    [opportunityIds],
+  );
   for (let start = 0; start < credits.length; start += INSERT_CHUNK) {
     await insertCredits(credits.slice(start, start + INSERT_CHUNK), sql);
   }
-  await addToTotals(opportunityIds, 1, sql);
+  await addToTotals(creditTotalsDelta(removed.map(storedCredit), credits), sql);
 }
 
-/**
- * Adds (`sign` 1) or takes away (-1) the deals' credits in `credit_totals`. Shares are exact
- * decimals, so taking away what was added leaves exactly zero behind.
- */
-async function addToTotals(opportunityIds: readonly string[], sign: 1 | -1, sql: AttributionSql): Promise<void> {
+interface RemovedCredit {
+  opportunity_id: string;
+  basis: Basis;
+  model: string;
+  touchpoint_id: string;
+  anchor_at: string;
+  currency: string;
+  share: string;
+  credit_minor: string;
+  channel: string | null;
+  campaign_id: string | null;
+  source: string | null;
+  medium: string | null;
+  content: string | null;
+}
+
+function storedCredit(row: RemovedCredit): StoredCredit {
+  return {
+    opportunityId: row.opportunity_id,
+    basis: row.basis,
+    model: row.model,
+    touchpointId: row.touchpoint_id,
+    anchorAt: row.anchor_at,
+    currency: row.currency,
+    share: row.share,
+    creditMinor: Number(row.credit_minor),
+    channel: row.channel,
+    campaignId: row.campaign_id,
+    source: row.source,
+    medium: row.medium,
+    content: row.content,
+  };
+}
+
+/** Moves `credit_totals` by what a recomputation changed; a row taken back to nothing stays at zero. */
+async function addToTotals(deltas: readonly CreditTotalsDelta[], sql: AttributionSql): Promise<void> {
+  if (deltas.length === 0) return;
   const totals = sql.table('credit_totals');
   await sql.query(
     `INSERT INTO ${totals} AS t (model, currency, dimension, anchor_day, basis, key, conversions, amount_minor, deals)
-     SELECT c.model, c.currency, k.dimension, (c.anchor_at AT TIME ZONE 'UTC')::date, c.basis, k.key,
-            $2 * sum(c.share), $2 * sum(c.credit_minor), $2 * count(DISTINCT c.opportunity_id)
-       FROM ${sql.table('credits')} c
-       CROSS JOIN LATERAL (VALUES ${creditKeyPairs('c.')}) AS k(dimension, key)
-      WHERE c.opportunity_id = ANY($1::text[])
-      GROUP BY 1, 2, 3, 4, 5, 6
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::numeric[], $8::bigint[], $9::int[])
      ON CONFLICT (model, currency, dimension, anchor_day, basis, key) DO UPDATE
         SET conversions = t.conversions + excluded.conversions,
             amount_minor = t.amount_minor + excluded.amount_minor,
             deals = t.deals + excluded.deals`,
-    [opportunityIds, sign],
+    [
+      deltas.map((delta) => delta.model),
+      deltas.map((delta) => delta.currency),
+      deltas.map((delta) => delta.dimension),
+      deltas.map((delta) => delta.anchorDay),
+      deltas.map((delta) => delta.basis),
+      deltas.map((delta) => delta.key),
+      deltas.map((delta) => delta.conversions),
+      deltas.map((delta) => delta.amountMinor),
+      deltas.map((delta) => delta.deals),
+    ],
   );
 }
 
@@ -339,7 +391,7 @@ async function affectedLeads(inputs: AttributionInputs, sql: AttributionSql): Pr
   if (touches.length === 0 && contacts.length === 0) return [];
   const rows = await sql.query<{ contact_id: string }>(
     `WITH ${touchedContacts(sql, '$2', '$3')}
-     SELECT contact_id FROM ${sql.table('leads')} WHERE contact_id = ANY($1::text[])
+     SELECT contact_id FROM unnest($1::text[]) AS id(contact_id) JOIN ${sql.table('leads')} USING (contact_id)
      UNION
      SELECT l.contact_id FROM touched_contact c JOIN ${sql.table('leads')} l ON l.contact_id = c.contact_id
       WHERE c.occurred_at BETWEEN l.lead_at - $4::float8 * interval '1 day' AND l.lead_at
@@ -355,7 +407,7 @@ async function recomputeLeadTouches(contactIds: readonly string[], sql: Attribut
   const assign = (moment: 'lead' | 'mql') =>
     `(${milestoneTouchColumns.filter((column) => column.startsWith(`${moment}_`)).join(', ')}) =
        (${lastTouchAtOrBefore(sql, { contact: 'l.contact_id', moment: `l.${moment}_at`, select: touchColumns.map((column) => `t.${column}`).join(', '), lookbackDays: '$2' })})`;
-  await sql.query(`UPDATE ${sql.table('leads')} l SET ${assign('lead')}, ${assign('mql')} WHERE l.contact_id = ANY($1::text[])`, [
+  await sql.query(`UPDATE ${sql.table('leads')} l SET ${assign('lead')}, ${assign('mql')} FROM unnest($1::text[]) AS id(contact_id) WHERE l.contact_id = id.contact_id`, [
     contactIds,
     DEFAULT_LOOKBACK_DAYS,
   ]);
