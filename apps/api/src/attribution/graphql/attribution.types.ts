@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { bases, dimensions, ruleBasedModels, type Basis, type Dimension, type RuleBasedModelName } from '@revops/attribution';
 import { graphqlEnum } from '../../common/graphql/graphql-enum';
-import { PositionInput } from '../../common/read-side/position.input';
+import { ReadArgs } from '../../common/read-side/position.input';
 import { IsCurrencyCode, IsEntityId, IsUtcTimestamp } from '../../common/validation/domain-rules';
 import { SafeIntScalar } from '../../graphql/safe-int.scalar';
 import type * as report from '../queries/attribution-report';
@@ -67,7 +67,7 @@ export class AttributionFilterInput {
 
 /** How a rule-based model credits touches: shared by every report that takes a model. */
 @ArgsType()
-export abstract class CreditRulesArgs {
+export abstract class CreditRulesArgs extends ReadArgs {
   @Field(() => Int, { defaultValue: 365, description: 'Days before the anchor a touch may lie; other than 365, computed on request' })
   @IsInt()
   @Min(0)
@@ -93,11 +93,6 @@ export abstract class CreditRulesArgs {
   @Type(() => AttributionFilterInput)
   filters?: AttributionFilterInput | null;
 
-  @Field(() => PositionInput, { nullable: true, description: 'A position a mutation returned: answer only once the report includes it' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PositionInput)
-  minPosition?: PositionInput | null;
 }
 
 /** A period of anchors in one currency. */
@@ -429,7 +424,7 @@ export class CampaignPerformance {
 export const DataDrivenModelEnum = graphqlEnum('DataDrivenModel', ['MARKOV', 'SHAPLEY'] as const, 'MARKOV: removal effect over an absorbing chain; SHAPLEY: closed-form Shapley value');
 
 @ArgsType()
-export class DataDrivenAttributionArgs {
+export class DataDrivenAttributionArgs extends ReadArgs {
   @Field(() => DataDrivenModelEnum)
   @IsIn(['MARKOV', 'SHAPLEY'])
   model!: 'MARKOV' | 'SHAPLEY';
@@ -464,11 +459,6 @@ export class DataDrivenAttributionArgs {
   @IsBoolean()
   includeNulls!: boolean;
 
-  @Field(() => PositionInput, { nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PositionInput)
-  minPosition?: PositionInput | null;
 }
 
 @ObjectType({ description: "One value's data-driven credit" })

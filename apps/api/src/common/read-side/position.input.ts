@@ -1,5 +1,6 @@
-import { Field, InputType } from '@nestjs/graphql';
-import { Matches } from 'class-validator';
+import { ArgsType, Field, InputType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { IsOptional, Matches, ValidateNested } from 'class-validator';
 import type { Position } from '@revops/event-store';
 
 const UNSIGNED_64 = /^(0|[1-9][0-9]{0,19})$/;
@@ -16,6 +17,16 @@ export class PositionInput {
   @Field({ description: 'Prepare position, a decimal string' })
   @Matches(UNSIGNED_64, { message: 'prepare must be a decimal string of an unsigned 64-bit integer' })
   prepare!: string;
+}
+
+/** The read-your-writes argument every query over the read models takes. */
+@ArgsType()
+export abstract class ReadArgs {
+  @Field(() => PositionInput, { nullable: true, description: 'A position a mutation returned: answer only once the read models have passed it' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PositionInput)
+  minPosition?: PositionInput | null;
 }
 
 export function positionOf(input: PositionInput | null | undefined): Position | undefined {

@@ -1,8 +1,7 @@
 import { ArgsType, Field, Float, Int, ObjectType } from '@nestjs/graphql';
-import { Type } from 'class-transformer';
-import { IsIn, IsOptional, ValidateNested } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { graphqlEnum } from '../../common/graphql/graphql-enum';
-import { PositionInput } from '../../common/read-side/position.input';
+import { ReadArgs } from '../../common/read-side/position.input';
 import { IsUtcTimestamp } from '../../common/validation/domain-rules';
 import { firstTouchGroupings, type FirstTouchGrouping } from '../queries/first-touch';
 import type * as report from '../queries/funnel-report';
@@ -16,7 +15,7 @@ export const FunnelGroupByEnum = graphqlEnum(
 
 /** The period and read-your-writes position every lead report takes. */
 @ArgsType()
-export abstract class LeadReportArgs {
+export abstract class LeadReportArgs extends ReadArgs {
   @Field({ description: 'Start of the period, inclusive: ISO-8601 in UTC, e.g. 2024-03-01T00:00:00Z' })
   @IsUtcTimestamp()
   from!: string;
@@ -25,11 +24,6 @@ export abstract class LeadReportArgs {
   @IsUtcTimestamp()
   to!: string;
 
-  @Field(() => PositionInput, { nullable: true, description: 'A position a mutation returned: answer only once the report includes it' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PositionInput)
-  minPosition?: PositionInput | null;
 }
 
 @ArgsType()

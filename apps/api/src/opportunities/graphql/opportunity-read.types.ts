@@ -5,7 +5,7 @@ import type { BuyingRole, ContactRole, LossReason } from '@revops/domain';
 import { Money } from '../../accounts/graphql/money.types';
 import { graphqlEnum } from '../../common/graphql/graphql-enum';
 import { SafeIntScalar } from '../../graphql/safe-int.scalar';
-import { PositionInput } from '../../common/read-side/position.input';
+import { ReadArgs } from '../../common/read-side/position.input';
 import { IsCalendarDate, IsCurrencyCode, IsEntityId, IsUtcTimestamp } from '../../common/validation/domain-rules';
 import { Contact } from '../../contacts/graphql/contact.types';
 import {
@@ -242,7 +242,7 @@ export class OpportunityOrderInput {
 }
 
 @ArgsType()
-export class OpportunitiesArgs {
+export class OpportunitiesArgs extends ReadArgs {
   @Field(() => OpportunityFilterInput, { nullable: true })
   @IsOptional()
   @ValidateNested()
@@ -266,9 +266,4 @@ export class OpportunitiesArgs {
   @Type(() => OpportunityOrderInput)
   orderBy!: OpportunityOrderInput;
 
-  @Field(() => PositionInput, { nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PositionInput)
-  minPosition?: PositionInput | null;
 }

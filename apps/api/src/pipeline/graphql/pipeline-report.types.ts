@@ -1,26 +1,17 @@
 import { ArgsType, Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
-import { Type } from 'class-transformer';
-import { IsOptional, ValidateNested } from 'class-validator';
-import { PositionInput } from '../../common/read-side/position.input';
+import { IsOptional } from 'class-validator';
+import { ReadArgs } from '../../common/read-side/position.input';
 import { IsEntityId, IsUtcTimestamp } from '../../common/validation/domain-rules';
 import { SafeIntScalar } from '../../graphql/safe-int.scalar';
 
 /** What every read of the pipeline takes besides its own arguments. */
 @ArgsType()
-export abstract class PipelineReadArgs {
+export abstract class PipelineReadArgs extends ReadArgs {
   @Field(() => String, { nullable: true, description: 'Only deals owned by this sales rep' })
   @IsOptional()
   @IsEntityId()
   ownerId?: string | null;
 
-  @Field(() => PositionInput, {
-    nullable: true,
-    description: 'Wait until the read models have passed this position (what a mutation returned)',
-  })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PositionInput)
-  minPosition?: PositionInput | null;
 }
 
 @ArgsType()
