@@ -146,13 +146,12 @@ export const attributionProjection: Projection = {
 
 export async function writeAttribution(inputs: AttributionInputs, tx: ProjectionTransaction): Promise<void> {
   const sql: AttributionSql = { table: (name) => tx.schema.table(name), query: (text, parameters) => tx.query(text, parameters) };
-  // Without statistics (a rebuild's fresh tables) the planner's estimates run into the
-  // millions and JIT compiles each statement: half a second for a 30 ms journey read.
-  await sql.query('SET LOCAL jit = off');
   await writeInputs(inputs, sql);
   const deals = await affectedDeals(inputs, sql);
+  // A deal opened in this batch has no credits to take back: it was never credited before.
+  const opened = new Set(inputs.openedDeals.map((deal) => deal.opportunityId));
   for (let start = 0; start < deals.length; start += RECOMPUTE_CHUNK) {
-    await recomputeCredits(deals.slice(start, start + RECOMPUTE_CHUNK), sql);
+    await recomputeCredits(deals.slice(start, start + RECOMPUTE_CHUNK), opened, sql);
   }
   await recomputeLeadTouches(await affectedLeads(inputs, sql), sql);
 }
@@ -309,15 +308,16 @@ function touchedContacts(sql: AttributionSql, personKeys: string, occurredAts: s
      )`;
 }
 
-async function recomputeCredits(opportunityIds: readonly string[], sql: AttributionSql): Promise<void> {
+async function recomputeCredits(opportunityIds: readonly string[], opened: ReadonlySet<string>, sql: AttributionSql): Promise<void> {
   const journeys = await readDealJourneys(sql, opportunityIds);
   const credits = journeys.flatMap((journey) => dealCredits(journey, { models: storedModelSpecs }));
-  const removed = await sql.query<RemovedCredit>(
+  const credited = opportunityIds.filter((id) => !opened.has(id));
+  const removed = credited.length === 0 ? [] : await sql.query<RemovedCredit>(
     `DELETE FROM ${sql.table('credits')} c USING unnest($1::text[]) AS id(opportunity_id)
       WHERE c.opportunity_id = id.opportunity_id
      RETURNING c.opportunity_id, c.basis, c.model, c.touchpoint_id, ${utcText('c.anchor_at')} AS anchor_at, c.currency, c.share::text AS share,
                c.credit_minor::text AS credit_minor, c.channel, c.campaign_id, c.source, c.medium, c.content`,
-    [opportunityIds],
+    [credited],
   );
   for (let start = 0; start < credits.length; start += INSERT_CHUNK) {
     await insertCredits(credits.slice(start, start + INSERT_CHUNK), sql);

@@ -331,6 +331,10 @@ export class ProjectionRunner {
     const expected = this.checkpointPosition;
     await this.deps.sql.transaction(async (tx) => {
       if (events.length > 0) {
+        // A batch's statements are short; during a rebuild the fresh tables have no statistics,
+        // the planner's estimates run into the millions, and JIT would compile each statement
+        // for far longer than it runs.
+        await tx.query('SET LOCAL jit = off');
         await this.projection.apply(events, { schema: this.schema, query: (sql, parameters) => tx.query(sql, parameters) });
       }
       await this.bookkeeping.commit(tx, this.key, {
