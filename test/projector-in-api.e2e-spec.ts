@@ -12,9 +12,11 @@ import { ReadYourWrites } from '@revops/projections';
 import { ApiRuntime } from '../apps/api/src/api-runtime';
 import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
 import { startProjector, type RunningProjector } from '../apps/projector/src/bootstrap';
+import type { Client as SubscriptionClient } from 'graphql-ws';
 import { useEventStore, type EventStoreHandle } from './support/event-store';
 import { graphqlClient } from './support/graphql-client';
 import { usePostgres, type PostgresHandle } from './support/postgres';
+import { collect, connectSubscriptions } from './support/subscriptions';
 
 // A first embedded PostgreSQL start initialises a cluster, which takes seconds.
 jest.setTimeout(120_000);
@@ -213,6 +215,82 @@ describe('Projections in the running processes', () => {
       expect(
         await queryServer(postgres.url, 'SELECT name FROM rm_pipelines_v2.pipelines WHERE pipeline_id = $1', [pipelineId]),
       ).toEqual([{ name: 'SMB' }]);
+    });
+  });
+
+  withPostgresServer?.('live updates when a separate projector runs the projections', () => {
+    let eventStore: EventStoreHandle;
+    let postgres: PostgresHandle;
+    let projector: RunningProjector;
+    let api: RunningApi;
+    let dataDir: string;
+    let ws: SubscriptionClient;
+
+    beforeAll(async () => {
+      [eventStore, postgres] = await Promise.all([useEventStore(), usePostgres()]);
+      dataDir = await mkdtemp(join(tmpdir(), 'revops-live-projector-e2e-'));
+      projector = await startProjector({ PORT: '0', EVENTSTORE_URL: eventStore.connectionString, DATABASE_URL: postgres.url, LOG_LEVEL: 'warn' });
+      api = await startApi({
+        PORT: '0',
+        DATA_DIR: dataDir,
+        EVENTSTORE_URL: eventStore.connectionString,
+        DATABASE_URL: postgres.url,
+        RUN_PROJECTIONS: 'false',
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'test',
+      });
+      ws = await connectSubscriptions(api.url);
+    });
+
+    afterAll(async () => {
+      await ws?.dispose();
+      await api?.close();
+      await projector?.close();
+      await postgres?.stop();
+      await eventStore?.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it("pushes the projector's commits to the api's subscribers", async () => {
+      const send = graphqlClient(api.url);
+      const defined = await send<{ definePipeline: { pipelineId: string } }>(
+        'mutation ($input: DefinePipelineInput!) { definePipeline(input: $input) { pipelineId } }',
+        { input: { name: 'Remote', stages: [{ stageId: 'discovery', name: 'Discovery', order: 10, winProbability: 10 }] } },
+      );
+      expect(defined.errors).toBeUndefined();
+      const pipelineId = defined.data!.definePipeline.pipelineId;
+      const account = await send<{ createAccount: { accountId: string } }>(
+        'mutation ($input: CreateAccountInput!) { createAccount(input: $input) { accountId } }',
+        { input: { name: 'Initech', domain: 'initech.example' } },
+      );
+      type Change = { opportunityChanged: { opportunityId: string; name: string } & Receipt };
+      const changes = collect<Change>(
+        ws,
+        'subscription ($pipelineId: ID!) { opportunityChanged(pipelineId: $pipelineId) { opportunityId name position { commit prepare } } }',
+        { pipelineId },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+
+      const opened = await send<{ openOpportunity: { opportunityId: string } & Receipt }>(
+        'mutation ($input: OpenOpportunityInput!) { openOpportunity(input: $input) { opportunityId position { commit prepare } } }',
+        {
+          input: {
+            name: 'TPS reports',
+            accountId: account.data!.createAccount.accountId,
+            pipelineId,
+            stageId: 'discovery',
+            amount: { amountMinor: 90_000, currency: 'USD' },
+            expectedCloseDate: '2025-06-30',
+          },
+        },
+        { 'x-actor-id': 'rep-remote' },
+      );
+      expect(opened.errors).toBeUndefined();
+
+      const [change] = await changes.atLeast(1);
+      changes.stop();
+      expect(change.opportunityChanged).toMatchObject({ opportunityId: opened.data!.openOpportunity.opportunityId, name: 'TPS reports' });
+      expect(BigInt(change.opportunityChanged.position.commit)).toBeGreaterThanOrEqual(BigInt(opened.data!.openOpportunity.position.commit));
     });
   });
 

@@ -363,6 +363,7 @@ function storedCredit(row: RemovedCredit): StoredCredit {
 async function addToTotals(deltas: readonly CreditTotalsDelta[], sql: AttributionSql): Promise<void> {
   if (deltas.length === 0) return;
   const totals = sql.table('credit_totals');
+  const keys = (['model', 'currency', 'dimension', 'anchorDay', 'basis', 'key'] as const).map((column) => deltas.map((delta) => delta[column]));
   await sql.query(
     `INSERT INTO ${totals} AS t (model, currency, dimension, anchor_day, basis, key, conversions, amount_minor, deals)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::numeric[], $8::bigint[], $9::int[])
@@ -370,17 +371,16 @@ async function addToTotals(deltas: readonly CreditTotalsDelta[], sql: Attributio
         SET conversions = t.conversions + excluded.conversions,
             amount_minor = t.amount_minor + excluded.amount_minor,
             deals = t.deals + excluded.deals`,
-    [
-      deltas.map((delta) => delta.model),
-      deltas.map((delta) => delta.currency),
-      deltas.map((delta) => delta.dimension),
-      deltas.map((delta) => delta.anchorDay),
-      deltas.map((delta) => delta.basis),
-      deltas.map((delta) => delta.key),
-      deltas.map((delta) => delta.conversions),
-      deltas.map((delta) => delta.amountMinor),
-      deltas.map((delta) => delta.deals),
-    ],
+    [...keys, deltas.map((delta) => delta.conversions), deltas.map((delta) => delta.amountMinor), deltas.map((delta) => delta.deals)],
+  );
+  // A key a deal left keeps a row at zero, or not, depending on how the log was cut into
+  // batches; dropping such rows keeps the table a function of the history alone.
+  await sql.query(
+    `DELETE FROM ${totals} t
+      USING unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[]) AS d(model, currency, dimension, anchor_day, basis, key)
+      WHERE (t.model, t.currency, t.dimension, t.anchor_day, t.basis, t.key) = (d.model, d.currency, d.dimension, d.anchor_day, d.basis, d.key)
+        AND t.deals = 0 AND t.amount_minor = 0 AND t.conversions = 0`,
+    keys,
   );
 }
 

@@ -25,7 +25,7 @@ export const OPPORTUNITIES_PROJECTION = 'opportunities';
 export const opportunitiesProjection: Projection = {
   name: OPPORTUNITIES_PROJECTION,
   // v2 adds opportunity_amount_history, which as-of reports need; v3 indexes the as-of reads;
-  // v4 answers them from open-deal changes, their totals and closes.
+  // v4 answers them from open-deal changes (netted per deal and instant), their totals and closes.
   version: 4,
   consumes: { streamNamePrefixes: ['opportunity-'] },
   createTables: (schema: ProjectionSchema) => [
@@ -102,6 +102,7 @@ export const opportunitiesProjection: Projection = {
      )`,
     // The part of a day before an instant, and one owner's changes (few enough to need no
     // totals), read from the index alone.
+    `CREATE INDEX ON ${schema.table('open_deal_deltas')} (opportunity_id)`,
     `CREATE INDEX ON ${schema.table('open_deal_deltas')} (pipeline_id, at)
        INCLUDE (stage_id, currency, count_delta, amount_delta_minor)`,
     `CREATE INDEX ON ${schema.table('open_deal_deltas')} (pipeline_id, owner_id, at)
@@ -346,6 +347,27 @@ async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'],
       deltas.map((row) => row.countDelta),
       deltas.map((row) => String(row.amountDeltaMinor)),
     ],
+  );
+  // Corrections leave several rows per deal and instant, and totals that came back to zero,
+  // in a pattern that depends on how the log was cut into batches. Netting them keeps the
+  // tables a function of the history alone: a rebuild gives the very same rows.
+  await tx.query(
+    `WITH removed AS (
+       DELETE FROM ${tx.schema.table('open_deal_deltas')} d USING unnest($1::text[]) AS id(opportunity_id)
+        WHERE d.opportunity_id = id.opportunity_id
+       RETURNING d.*
+     )
+     INSERT INTO ${tx.schema.table('open_deal_deltas')}
+       (opportunity_id, pipeline_id, owner_id, stage_id, currency, at, count_delta, amount_delta_minor)
+     SELECT opportunity_id, pipeline_id, owner_id, stage_id, currency, at, sum(count_delta), sum(amount_delta_minor)
+       FROM removed GROUP BY 1, 2, 3, 4, 5, 6
+     HAVING sum(count_delta) <> 0 OR sum(amount_delta_minor) <> 0`,
+    [[...new Set(deltas.map((row) => row.opportunityId))]],
+  );
+  await tx.query(
+    `DELETE FROM ${tx.schema.table('open_deal_totals')} t USING unnest($1::text[]) AS p(pipeline_id)
+      WHERE t.pipeline_id = p.pipeline_id AND t.count = 0 AND t.amount_minor = 0`,
+    [[...new Set(deltas.map((row) => row.pipelineId))]],
   );
 }
 
