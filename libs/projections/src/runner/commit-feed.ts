@@ -4,6 +4,7 @@ import type { EventStore, Position, RecordedEnvelope } from '@revops/event-store
 import type { VersionKey } from './bookkeeping';
 import { matcherOf } from './event-matcher';
 import type { Projection } from './projection';
+import type { ServingVersions } from './serving-versions';
 import type { ProjectionSignals } from './signals';
 
 /** The PostgreSQL channel runners announce their commits on. */
@@ -27,8 +28,8 @@ export function announcement(key: VersionKey, from: Position | null, to: Positio
 const RECONNECT_MS = 1_000;
 
 /**
- * Brings the commits of runners in other processes (a separate projector) into this process's
- * signals, as if its own runners had committed: it LISTENs on the read store, and re-reads each
+ * Brings the commits of the serving versions' runners in other processes (a separate
+ * projector) into this process's signals, as if its own runners had committed: it LISTENs on the read store, and re-reads each
  * announced batch from the log through the projection's filter, so live updates and
  * read-your-writes waits work the same wherever the projections run. NOTIFY is delivered only
  * after the batch's transaction commits, so what a listener reads is already in the read model.
@@ -46,6 +47,7 @@ export class CommitFeed {
     private readonly store: EventStore,
     projections: readonly Projection[],
     private readonly signals: ProjectionSignals,
+    private readonly serving: ServingVersions,
   ) {
     this.projections = new Map(projections.map((projection) => [`${projection.name}@${projection.version}`, projection]));
   }
@@ -98,6 +100,10 @@ export class CommitFeed {
   }
 
   private async relay(projection: Projection, notice: CommitAnnouncement): Promise<void> {
+    // A version being rebuilt serves no reader yet: re-reading each of its batches from the
+    // log would only make every listening process follow the rebuild.
+    const serving = await this.serving.resolve(notice.name).catch(() => undefined);
+    if (serving?.version !== notice.version) return;
     const from = notice.from && { commit: BigInt(notice.from.commit), prepare: BigInt(notice.from.prepare) };
     const to = { commit: BigInt(notice.to.commit), prepare: BigInt(notice.to.prepare) };
     const consumes = matcherOf(projection.consumes);

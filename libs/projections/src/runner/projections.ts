@@ -80,7 +80,7 @@ export class Projections {
       ...options.readYourWrites,
     });
     this.admin = new ProjectionsAdmin(this.bookkeeping, this.signals);
-    this.feed = !this.run && shared ? new CommitFeed(options.readStore.url, deps.store, options.projections, this.signals) : undefined;
+    this.feed = !this.run && shared ? new CommitFeed(options.readStore.url, deps.store, options.projections, this.signals, this.serving) : undefined;
   }
 
   start(): void {
