@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { opportunityDecider, opportunityStreamName, pipelineDecider, pipelineStagesOf, pipelineStreamName } from '@revops/domain';
 import { EventStore, type Position } from '@revops/event-store';
 import { loadConfig } from '@revops/platform';
+import { withClient } from '@revops/read-models';
 import { ReadYourWrites } from '@revops/projections';
 import { ApiRuntime } from '../apps/api/src/api-runtime';
 import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
@@ -28,13 +28,7 @@ const stages = [
 
 /** A query on a connection of its own, as psql or a BI tool would run it. */
 async function queryServer<Row>(url: string, sql: string, parameters: unknown[] = []): Promise<Row[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql, parameters)).rows as Row[];
-  } finally {
-    await client.end();
-  }
+  return withClient(url, async (client) => (await client.query(sql, parameters)).rows as Row[]);
 }
 
 type Receipt = { position: { commit: string; prepare: string } };

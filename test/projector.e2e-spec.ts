@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { withClient } from '@revops/read-models';
 import { startProjector, type RunningProjector } from '../apps/projector/src/bootstrap';
 import { useEventStore, type EventStoreHandle } from './support/event-store';
 import { usePostgres, type PostgresHandle } from './support/postgres';
@@ -35,15 +36,8 @@ describe('projector', () => {
     });
 
     it('has migrated the read store', async () => {
-      const { Client } = await import('pg');
-      const client = new Client({ connectionString: postgres.url });
-      await client.connect();
-      try {
-        const { rows } = await client.query("select to_regclass('projection_checkpoints') as name");
-        expect(rows[0].name).toBe('projection_checkpoints');
-      } finally {
-        await client.end();
-      }
+      const { rows } = await withClient(postgres.url, (client) => client.query("select to_regclass('projection_checkpoints') as name"));
+      expect(rows[0].name).toBe('projection_checkpoints');
     });
   });
 

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import request from 'supertest';
 import { EventStore, metadataFrom } from '@revops/event-store';
 import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
-import { readStoreMigrations } from '@revops/read-models';
+import { readStoreMigrations, withClient } from '@revops/read-models';
 
 /** Every migration of the read store, by the name it is recorded under, oldest first. */
 const appliedMigrationNames = readStoreMigrations.map((migration) => ({ name: migration.name }));
@@ -23,13 +22,7 @@ const zeroInstall = (dataDir: string): NodeJS.ProcessEnv => ({
 });
 
 async function queryReadStore(api: RunningApi, sql: string): Promise<unknown[]> {
-  const client = new Client({ connectionString: api.runtime.readStore.url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
+  return withClient(api.runtime.readStore.url, async (client) => (await client.query(sql)).rows);
 }
 
 async function withEventStore<T>(api: RunningApi, work: (eventStore: EventStore) => Promise<T>): Promise<T> {

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import { startEmbeddedPostgres } from '@revops/read-models';
+import { createScratchDatabase, startEmbeddedPostgres } from '@revops/read-models';
 
 export interface PostgresHandle {
   /** postgres:// URL of a database that belongs to this test file alone. */
@@ -25,21 +24,8 @@ export async function usePostgres(): Promise<PostgresHandle> {
 }
 
 async function createDatabaseOn(serverUrl: string): Promise<PostgresHandle> {
-  const name = `revops_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await withClient(serverUrl, async (client) => {
-    await client.query(`CREATE DATABASE ${name}`);
-  });
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    embedded: false,
-    // FORCE closes connections a failed test may have left open.
-    stop: () =>
-      withClient(serverUrl, async (client) => {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      }),
-  };
+  const database = await createScratchDatabase(serverUrl, `revops_test_${process.pid}_${randomBytes(4).toString('hex')}`);
+  return { url: database.url, embedded: false, stop: database.drop };
 }
 
 async function startEmbeddedInTempDir(): Promise<PostgresHandle> {
@@ -56,14 +42,4 @@ async function startEmbeddedInTempDir(): Promise<PostgresHandle> {
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
