@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { graphqlClient, type GraphqlResponse } from './support/graphql-client';
+import { graphqlClient, type GraphqlResponse, runMutation } from './support/graphql-client';
 import { startTestApi, type TestApi } from './support/api';
 
 // Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
@@ -88,13 +88,7 @@ describe('Marketing attribution over GraphQL', () => {
   }
 
   async function write(name: string, input: Record<string, unknown>): Promise<void> {
-    const inputType = `${name[0].toUpperCase()}${name.slice(1)}Input`;
-    const response = await send<Record<string, { position: Position }>>(
-      `mutation ($input: ${inputType}!) { ${name}(input: $input) { position { commit prepare } } }`,
-      { input },
-    );
-    if (response.errors) throw new Error(`${name} was refused: ${JSON.stringify(response.errors)}`);
-    remember(response.data![name].position);
+    remember((await runMutation(send, name, input)).position);
   }
 
   async function recordTouchpoints(touchpoints: Record<string, unknown>[]) {

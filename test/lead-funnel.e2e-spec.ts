@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { graphqlClient, type GraphqlResponse } from './support/graphql-client';
+import { graphqlClient, type GraphqlResponse, runMutation } from './support/graphql-client';
 import { startTestApi, type TestApi } from './support/api';
 
 // Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
@@ -80,14 +80,7 @@ describe('The lead funnel and lead quality over GraphQL', () => {
   }
 
   async function mutate(name: string, input: Record<string, unknown>) {
-    const inputType = `${name[0].toUpperCase()}${name.slice(1)}Input`;
-    const response = await send<Record<string, { position: Position }>>(
-      `mutation ($input: ${inputType}!) { ${name}(input: $input) { position { commit prepare } } }`,
-      { input },
-      rep,
-    );
-    expect(response.errors).toBeUndefined();
-    remember(response.data![name].position);
+    remember((await runMutation(send, name, input, { headers: rep })).position);
   }
 
   async function recordTouchpoints(touchpoints: Record<string, unknown>[]) {

@@ -1,5 +1,5 @@
 import { anonymousIdForEmail } from '@revops/domain';
-import { graphqlClient } from './support/graphql-client';
+import { graphqlClient, runMutation } from './support/graphql-client';
 import { startTestApi, type TestApi } from './support/api';
 
 // Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
@@ -28,14 +28,9 @@ describe('People over GraphQL', () => {
   const touchpointIds: Record<string, string> = {};
 
   async function mutate(name: string, input: Record<string, unknown>, selection = ''): Promise<Record<string, unknown>> {
-    const inputType = `${name[0].toUpperCase()}${name.slice(1)}Input`;
-    const response = await send<Record<string, Record<string, unknown> & { position: Position }>>(
-      `mutation ($input: ${inputType}!) { ${name}(input: $input) { ${selection} position { commit prepare } } }`,
-      { input },
-    );
-    expect(response.errors).toBeUndefined();
-    written = response.data![name].position;
-    return response.data![name];
+    const receipt = await runMutation<Record<string, unknown> & { position: Position }>(send, name, input, { selection });
+    written = receipt.position;
+    return receipt;
   }
 
   async function record(touchpoints: Record<string, unknown>[]): Promise<void> {

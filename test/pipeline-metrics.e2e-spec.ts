@@ -1,4 +1,4 @@
-import { graphqlClient, type GraphqlResponse } from './support/graphql-client';
+import { graphqlClient, type GraphqlResponse, runMutation } from './support/graphql-client';
 import { startTestApi, type TestApi } from './support/api';
 
 // Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
@@ -65,13 +65,7 @@ describe('Pipeline and sales metrics over GraphQL', () => {
   let lastWrite: Position;
 
   async function write(name: string, input: Record<string, unknown>): Promise<void> {
-    const inputType = `${name[0].toUpperCase()}${name.slice(1)}Input`;
-    const response = await send<Record<string, { position: Position }>>(
-      `mutation ($input: ${inputType}!) { ${name}(input: $input) { position { commit prepare } } }`,
-      { input },
-    );
-    if (response.errors) throw new Error(`${name} was refused: ${JSON.stringify(response.errors)}`);
-    lastWrite = response.data![name].position;
+    lastWrite = (await runMutation(send, name, input)).position;
   }
 
   const open = (opportunityId: string, ownerId: string, stageId: string, amount: object, occurredAt: string) =>

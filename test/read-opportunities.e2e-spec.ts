@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { type RunningApi } from '../apps/api/src/bootstrap';
-import { graphqlClient, type GraphqlResponse } from './support/graphql-client';
+import { graphqlClient, type GraphqlResponse, runMutation } from './support/graphql-client';
 import { startTestApi, type TestApi } from './support/api';
 
 // Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
@@ -68,14 +68,7 @@ describe('Reading opportunities over GraphQL', () => {
   const contactIds = { ann: 'c-ann-acme', bob: 'c-bob-acme', carla: 'c-carla-globex' };
 
   async function mutate(name: string, input: Record<string, unknown>, headers: Record<string, string> = {}): Promise<void> {
-    const inputType = `${name[0].toUpperCase()}${name.slice(1)}Input`;
-    const response = await send<Record<string, { position: Position }>>(
-      `mutation ($input: ${inputType}!) { ${name}(input: $input) { position { commit prepare } } }`,
-      { input },
-      headers,
-    );
-    expect(response.errors).toBeUndefined();
-    written = response.data![name].position;
+    written = (await runMutation(send, name, input, { headers })).position;
   }
 
   async function page(variables: Record<string, unknown>): Promise<Page> {

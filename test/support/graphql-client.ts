@@ -28,3 +28,26 @@ export function graphqlClient(baseUrl: string) {
     return { status: response.status, data: response.body.data, errors: response.body.errors };
   };
 }
+
+/** A log position as the API writes it: 64-bit numbers as decimal strings. */
+export type WirePosition = { commit: string; prepare: string };
+
+/**
+ * Runs the mutation `name(input: …Input)` and returns its receipt (`position` and the fields of
+ * `selection`); a refusal fails the test with the errors.
+ */
+export async function runMutation<Receipt extends { position: WirePosition } = { position: WirePosition }>(
+  send: ReturnType<typeof graphqlClient>,
+  name: string,
+  input: Record<string, unknown>,
+  options: { selection?: string; headers?: Record<string, string> } = {},
+): Promise<Receipt> {
+  const inputType = `${name[0].toUpperCase()}${name.slice(1)}Input`;
+  const response = await send<Record<string, Receipt>>(
+    `mutation ($input: ${inputType}!) { ${name}(input: $input) { ${options.selection ?? ''} position { commit prepare } } }`,
+    { input },
+    options.headers,
+  );
+  if (response.errors) throw new Error(`${name} was refused: ${JSON.stringify(response.errors)}`);
+  return response.data![name];
+}
