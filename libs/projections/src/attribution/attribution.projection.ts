@@ -9,6 +9,7 @@ import {
   type Basis,
   type Journey,
   type JourneyQuery,
+  type JourneyTouch,
   type RuleBasedModel,
   type Touch,
 } from '@revops/attribution';
@@ -16,20 +17,15 @@ import { isInteraction, type ContactEvent, type JourneyEvent, type OpportunityEv
 import type { RecordedEnvelope } from '@revops/event-store';
 import { creditKeyOf, TOTAL_DIMENSION } from './attribution-keys';
 
-/** A touch as attribution reads it; only interactions are kept, the rest are never eligible. */
-export interface AttributionTouchRow {
-  readonly touchpointId: string;
+/**
+ * A touch as attribution keeps it: the journey's fields, whose person and account it belongs
+ * to, and its log position. Only interactions are kept; the rest are never eligible.
+ */
+export type AttributionTouchRow = Omit<JourneyTouch, 'occurredAtMs' | 'position'> & {
   readonly personKey: string;
   readonly accountId: string | null;
-  readonly occurredAt: string;
   readonly commitPosition: string;
-  readonly kind: string;
-  readonly channel: string;
-  readonly campaignId: string | null;
-  readonly source: string | null;
-  readonly medium: string | null;
-  readonly content: string | null;
-}
+};
 
 /** A deal as it opened: the pipeline basis's anchor and amount, never changed by later events. */
 export interface OpenedDealRow {
