@@ -254,6 +254,50 @@ describe('EventStore against the event-store dev server', () => {
 
       expect(latest.map((event) => event.data)).toEqual([{ n: 3 }, { n: 2 }]);
     });
+
+    it('reads past a page of the server in both directions, once each and in order', async () => {
+      const stream = `${uniqueCategory('touchpoint')}-1`;
+      // More records than one read call asks for (2,048), so the read goes on from the last one.
+      const count = 2_500;
+      const written = await store.append(
+        stream,
+        Array.from({ length: count }, (_, n) => ({ type: 'TouchpointRecorded', data: { n }, metadata: someMetadata() })),
+        { expectedRevision: 'no_stream' },
+      );
+      // Stored as written: an earlier test left an event of a newer schema in the log.
+      const all = await collect(store.readAll({ from: 'start', upcast: false }));
+      const ours = all.filter((event) => event.streamName === stream).map((event) => (event.data as { n: number }).n);
+      expect(ours).toEqual(Array.from({ length: count }, (_, n) => n));
+      expect(new Set(all.map((event) => `${event.position.commit}/${event.position.prepare}`)).size).toBe(all.length);
+
+      const latest = await collect(store.readAll({ direction: 'backwards', maxCount: count, upcast: false }));
+      expect(latest.map((event) => (event.data as { n: number }).n)).toEqual(Array.from({ length: count }, (_, n) => count - 1 - n));
+      expect(latest[0].position).toEqual(written.position);
+    });
+
+    it('leaves the connection usable after many reads abandoned half-way', async () => {
+      const stream = `${uniqueCategory('touchpoint')}-1`;
+      await store.append(
+        stream,
+        Array.from({ length: 100 }, (_, n) => ({ type: 'TouchpointRecorded', data: { n }, metadata: someMetadata() })),
+        { expectedRevision: 'no_stream' },
+      );
+      // Cancelling each would reset an HTTP/2 stream every time; a server throttles a client
+      // that does so at this rate by closing its connection, which fails every call on it.
+      for (let round = 0; round < 500; round++) {
+        await Promise.all([
+          store.headPosition(),
+          (async () => {
+            for await (const event of store.readAll({ direction: 'backwards', maxCount: 50 })) if (event) break;
+          })(),
+          (async () => {
+            for await (const event of store.readStream(stream, { maxCount: 20 })) if (event) break;
+          })(),
+        ]);
+      }
+      const events = await collect(store.readStream(stream));
+      expect(events).toHaveLength(100);
+    });
   });
 
   describe('headPosition', () => {

@@ -10,6 +10,7 @@ import {
   type StreamingRead,
 } from '@eventstore/db-client';
 import {
+  comparePositions,
   isSystemEventType,
   toBigInt,
   toPosition,
@@ -68,6 +69,13 @@ export interface ReadAllOptions {
 }
 
 const HEAD_PAGE_SIZE = 64;
+/**
+ * Records per call when reading `$all`. Every read asks the server for a bounded page, so one
+ * left half-way can be read to its end instead of being cancelled (see `resolvedEvents`).
+ */
+const READ_PAGE_SIZE = 2_048;
+/** How long close() waits for the client's calls to end before it lets go of them. */
+const CLOSE_TIMEOUT_MS = 5_000;
 
 /**
  * Our only door to EventStoreDB. Speaks in envelopes, bigints and our own errors, so
@@ -95,8 +103,8 @@ export class EventStore {
   }
 
   /**
-   * Reads one stream. Iterate it to the end, or break out early: the read is cancelled
-   * either way.
+   * Reads one stream. Iterate it to the end, or break out early: a read of at most a page
+   * is then read to its end, a longer one cancelled.
    */
   async *readStream(streamName: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEnvelope, void, undefined> {
     this.assertOpen();
@@ -109,30 +117,46 @@ export class EventStore {
       ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
     });
     try {
-      yield* this.envelopes(read, registry, streamName);
+      const bounded = options.maxCount !== undefined && options.maxCount <= READ_PAGE_SIZE;
+      yield* this.envelopes(read, registry, streamName, bounded);
     } catch (error) {
       if (error instanceof StreamNotFoundError && (options.ifMissing ?? 'empty') === 'empty') return;
       throw error;
     }
   }
 
-  /** Reads the whole log in order, without system events. */
+  /**
+   * Reads the whole log in order, without system events, a page of calls at a time. Iterate
+   * it to the end or break out early.
+   */
   async *readAll(options: ReadAllOptions = {}): AsyncGenerator<RecordedEnvelope, void, undefined> {
     this.assertOpen();
-    const direction = options.direction ?? 'forwards';
-    const from = options.from ?? (direction === 'forwards' ? 'start' : 'end');
+    const forwards = (options.direction ?? 'forwards') === 'forwards';
     const registry = options.upcast === false ? undefined : this.upcasters;
-    const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
-    if (maxCount <= 0) return;
-    // System events are dropped here, so maxCount cannot go to the server: it would count them.
-    const read = this.client.readAll({
-      fromPosition: toReadPosition(from),
-      direction: direction === 'forwards' ? FORWARDS : BACKWARDS,
-    });
-    let count = 0;
-    for await (const envelope of this.envelopes(read, registry)) {
-      yield envelope;
-      if (++count >= maxCount) return;
+    // System events are dropped here, so the server's count is of records, not of events.
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    if (remaining <= 0) return;
+    let from: ReadPosition = toReadPosition(options.from ?? (forwards ? 'start' : 'end'));
+    // A forward read from a position includes the record at it: the last one of the page before.
+    let already: Position | undefined;
+    for (;;) {
+      const pageSize = Math.min(READ_PAGE_SIZE, remaining + (already ? 1 : 0));
+      const read = this.client.readAll({ fromPosition: from, direction: forwards ? FORWARDS : BACKWARDS, maxCount: pageSize });
+      let records = 0;
+      let last: Position | undefined;
+      for await (const resolved of this.resolvedEvents(read)) {
+        records++;
+        const recorded = resolved.event;
+        if (!recorded) continue;
+        last = toPosition(recorded.position);
+        if (already !== undefined && comparePositions(last, already) === 0) continue;
+        if (isSystemEventType(recorded.type)) continue;
+        yield toEnvelope(recorded, registry, resolved.commitPosition);
+        if (--remaining <= 0) return;
+      }
+      if (records < pageSize || last === undefined) return;
+      from = last;
+      already = forwards ? last : undefined;
     }
   }
 
@@ -216,11 +240,19 @@ export class EventStore {
     }
   }
 
-  /** Stops every subscription, then releases the connection. Idempotent. */
+  /**
+   * Stops every subscription, then releases the connection. Idempotent. A call the server
+   * never ends is let go of after a bound rather than holding up the shutdown.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-      await this.client.dispose();
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+        timer.unref();
+      });
+      await Promise.race([this.client.dispose(), bound]).finally(() => clearTimeout(timer));
     })();
     return this.closing;
   }
@@ -270,33 +302,46 @@ export class EventStore {
     read: StreamingRead<ResolvedEvent> | StreamingRead<AllStreamResolvedEvent>,
     registry: UpcasterRegistry | undefined,
     streamName?: string,
+    bounded = true,
   ): AsyncGenerator<RecordedEnvelope, void, undefined> {
-    for await (const resolved of this.resolvedEvents(read as StreamingRead<ResolvedEvent>, streamName)) {
+    for await (const resolved of this.resolvedEvents(read as StreamingRead<ResolvedEvent>, streamName, bounded)) {
       const recorded = resolved.event;
       if (!recorded || isSystemEventType(recorded.type)) continue;
       yield toEnvelope(recorded, registry, resolved.commitPosition);
     }
   }
 
-  /** Every read of the client goes through here: errors become ours, and leaving early cancels the call. */
-  private async *resolvedEvents<E>(read: StreamingRead<E>, streamName?: string): AsyncGenerator<E, void, undefined> {
-    let finished = false;
+  /**
+   * The records of one read call, as our errors. A read left half-way is read to its end
+   * rather than cancelled when it is bounded: a cancel resets an HTTP/2 stream, and servers
+   * close the connection of a client that resets streams at a high rate (the rapid-reset
+   * defence), failing every call on it. An unbounded read is cancelled.
+   */
+  private async *resolvedEvents<E>(read: StreamingRead<E>, streamName?: string, bounded = true): AsyncGenerator<E, void, undefined> {
+    const records = read[Symbol.asyncIterator]() as AsyncIterator<E>;
+    let ended = false;
     try {
-      for await (const resolved of read) yield resolved;
-      finished = true;
+      for (;;) {
+        const next = await records.next();
+        if (next.done) break;
+        yield next.value;
+      }
+      ended = true;
     } catch (error) {
-      finished = true;
+      ended = true;
       throw fromClientError(error, streamName);
     } finally {
-      // A read abandoned half-way leaves the call's stream paused with data in it, which
-      // would keep the process alive and make client.dispose() wait forever.
-      if (!finished) await read.cancel().catch(() => undefined);
+      if (!ended) await (bounded ? drain(records) : read.cancel().then(() => records.return?.())).catch(() => undefined);
     }
   }
 
   private assertOpen(): void {
     if (this.closing) throw new EventStoreUnavailableError('This EventStore has been closed');
   }
+}
+
+async function drain<E>(records: AsyncIterator<E>): Promise<void> {
+  while (!(await records.next()).done);
 }
 
 function toReadPosition(from: Position | 'start' | 'end'): ReadPosition {
