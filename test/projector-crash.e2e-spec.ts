@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { allProjections, Projections, projectionSchema, schemaNameOf, type Projection } from '@revops/projections';
-import { checksumOf, FAST_RUNNER } from '../libs/projections/src/runner/testing/fixtures';
+import { checksumsOfSchema, FAST_RUNNER } from '../libs/projections/src/runner/testing/fixtures';
 import { firstLine, spawnTypeScript, stopChild } from './support/child-process';
 import { useProjectionStores, type ProjectionStores } from './support/projection-stores';
 import type { HeldBatch } from './support/projector-process';
@@ -42,22 +42,6 @@ describe('The projector over the real read models', () => {
     instance.start();
     running.push(instance);
     return instance;
-  }
-
-  async function tablesOf(schemaName: string): Promise<string[]> {
-    const tables = await stores.sql.query<{ table_name: string }>(
-      'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
-      [schemaName],
-    );
-    return tables.map(({ table_name }) => table_name);
-  }
-
-  /** Every table of a projection version by name, with the checksum of its rows. */
-  async function checksumsOf(name: string, version: number): Promise<Record<string, string>> {
-    const schemaName = schemaNameOf(name, version);
-    const checksums: Record<string, string> = {};
-    for (const table of await tablesOf(schemaName)) checksums[table] = await checksumOf(stores.sql, schemaName, table);
-    return checksums;
   }
 
   async function checkpointOf(name: string): Promise<{ commit: bigint; eventsApplied: number } | undefined> {
@@ -129,9 +113,9 @@ describe('The projector over the real read models', () => {
         { deals: history.opportunityIds.length },
       ]);
       for (const { name, version } of allProjections) {
-        const restartedTables = await checksumsOf(name, version);
+        const restartedTables = await checksumsOfSchema(stores.sql, schemaNameOf(name, version));
         expect(Object.keys(restartedTables).length).toBeGreaterThan(0);
-        expect({ name, tables: restartedTables }).toEqual({ name, tables: await checksumsOf(`${name}${CLEAN}`, version) });
+        expect({ name, tables: restartedTables }).toEqual({ name, tables: await checksumsOfSchema(stores.sql, schemaNameOf(`${name}${CLEAN}`, version)) });
       }
     });
   });

@@ -90,8 +90,10 @@ async function fill(pool: Pool, config: ReportBenchConfig) {
     await pool.query(`CREATE SCHEMA ${schema.name}`);
     for (const statement of projection.createTables(schema)) await pool.query(statement);
   }
+  // Filled as a rebuild fills it: credits batch by batch, their daily totals once at the end.
   const tx: ProjectionTransaction = {
     schema: projectionSchema('attribution', 1),
+    rebuilding: true,
     query: async <Row>(sql: string, parameters: readonly unknown[] = []) => (await pool.query(sql, [...parameters])).rows as Row[],
   };
   const random = new SeededRandom(config.seed);
@@ -163,6 +165,7 @@ async function fill(pool: Pool, config: ReportBenchConfig) {
     // Contact roles are unique per deal; a repeated draw is dropped by the writer's upsert.
     await writeAttribution(inputs, tx);
   }
+  await attributionProjection.finishRebuild?.(tx);
   const spend = Array.from({ length: CAMPAIGNS }, (_, index) => index + 1);
   await pool.query(
     `INSERT INTO ${projectionSchema('campaigns', 1).table('campaigns')}

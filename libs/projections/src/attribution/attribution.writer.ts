@@ -1,7 +1,7 @@
 import { DEFAULT_LOOKBACK_DAYS, dimensions, type Basis } from '@revops/attribution';
 import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
 import { lastTouchAtOrBefore, readDealJourneys, type AttributionSql } from './attribution-journeys';
-import { dimensionColumns } from './attribution-keys';
+import { creditKey, dimensionColumns, TOTAL_DIMENSION } from './attribution-keys';
 import { utcText } from '../runner/utc-text';
 import {
   attributionInputs,
@@ -142,18 +142,48 @@ export const attributionProjection: Projection = {
      )`,
   ],
   apply: (batch, tx) => writeAttribution(attributionInputs(batch), tx),
+  finishRebuild: (tx) => creditEveryDeal(attributionSql(tx)),
 };
 
+function attributionSql(tx: ProjectionTransaction): AttributionSql {
+  return { table: (name) => tx.schema.table(name), query: (text, parameters) => tx.query(text, parameters) };
+}
+
+/**
+ * Stores a batch's inputs and recredits the deals and leads they can change. A rebuild only
+ * stores the inputs: a deal's credits would be recomputed at its opening, at every contact
+ * role and at its win, so it is credited once instead, when the rebuild has caught up.
+ */
 export async function writeAttribution(inputs: AttributionInputs, tx: ProjectionTransaction): Promise<void> {
-  const sql: AttributionSql = { table: (name) => tx.schema.table(name), query: (text, parameters) => tx.query(text, parameters) };
+  const sql = attributionSql(tx);
   await writeInputs(inputs, sql);
+  if (tx.rebuilding) return;
   const deals = await affectedDeals(inputs, sql);
   // A deal opened in this batch has no credits to take back: it was never credited before.
   const opened = new Set(inputs.openedDeals.map((deal) => deal.opportunityId));
   for (let start = 0; start < deals.length; start += RECOMPUTE_CHUNK) {
-    await recomputeCredits(deals.slice(start, start + RECOMPUTE_CHUNK), opened, sql);
+    await recomputeCredits(deals.slice(start, start + RECOMPUTE_CHUNK), opened, sql, false);
   }
   await recomputeLeadTouches(await affectedLeads(inputs, sql), sql);
+}
+
+/**
+ * The end of a rebuild: every deal credited and every lead's touches looked up from the
+ * inputs as they stand, then `credit_totals` summed. Starts from no credits, so a rebuild
+ * that caught up once before (and restarted before it took over) gives the same rows.
+ */
+export async function creditEveryDeal(sql: AttributionSql): Promise<void> {
+  await sql.query(`DELETE FROM ${sql.table('credits')}`);
+  const deals = await sql.query<{ opportunity_id: string }>(`SELECT opportunity_id FROM ${sql.table('deals')} ORDER BY opportunity_id`);
+  for (let start = 0; start < deals.length; start += RECOMPUTE_CHUNK) {
+    const chunk = deals.slice(start, start + RECOMPUTE_CHUNK).map((deal) => deal.opportunity_id);
+    await recomputeCredits(chunk, new Set(chunk), sql, true);
+  }
+  await rebuildCreditTotals(sql);
+  const leads = await sql.query<{ contact_id: string }>(`SELECT contact_id FROM ${sql.table('leads')} ORDER BY contact_id`);
+  for (let start = 0; start < leads.length; start += RECOMPUTE_CHUNK) {
+    await recomputeLeadTouches(leads.slice(start, start + RECOMPUTE_CHUNK).map((lead) => lead.contact_id), sql);
+  }
 }
 
 async function writeInputs(inputs: AttributionInputs, sql: AttributionSql): Promise<void> {
@@ -308,10 +338,28 @@ function touchedContacts(sql: AttributionSql, personKeys: string, occurredAts: s
      )`;
 }
 
-async function recomputeCredits(opportunityIds: readonly string[], opened: ReadonlySet<string>, sql: AttributionSql): Promise<void> {
+/**
+ * Credits the deals afresh. `credit_totals` moves by the difference, unless the version is
+ * rebuilding: then the totals are summed once at the end (`rebuildCreditTotals`).
+ */
+async function recomputeCredits(
+  opportunityIds: readonly string[],
+  opened: ReadonlySet<string>,
+  sql: AttributionSql,
+  rebuilding: boolean,
+): Promise<void> {
   const journeys = await readDealJourneys(sql, opportunityIds);
   const credits = journeys.flatMap((journey) => dealCredits(journey, { models: storedModelSpecs }));
   const credited = opportunityIds.filter((id) => !opened.has(id));
+  if (rebuilding) {
+    if (credited.length > 0) {
+      await sql.query(`DELETE FROM ${sql.table('credits')} c USING unnest($1::text[]) AS id(opportunity_id) WHERE c.opportunity_id = id.opportunity_id`, [
+        credited,
+      ]);
+    }
+    await insertAllCredits(credits, sql);
+    return;
+  }
   const removed = credited.length === 0 ? [] : await sql.query<RemovedCredit>(
     `DELETE FROM ${sql.table('credits')} c USING unnest($1::text[]) AS id(opportunity_id)
       WHERE c.opportunity_id = id.opportunity_id
@@ -319,10 +367,32 @@ async function recomputeCredits(opportunityIds: readonly string[], opened: Reado
                c.credit_minor::text AS credit_minor, c.channel, c.campaign_id, c.source, c.medium, c.content`,
     [credited],
   );
+  await insertAllCredits(credits, sql);
+  await addToTotals(creditTotalsDelta(removed.map(storedCredit), credits), sql);
+}
+
+async function insertAllCredits(credits: readonly CreditRow[], sql: AttributionSql): Promise<void> {
   for (let start = 0; start < credits.length; start += INSERT_CHUNK) {
     await insertCredits(credits.slice(start, start + INSERT_CHUNK), sql);
   }
-  await addToTotals(creditTotalsDelta(removed.map(storedCredit), credits), sql);
+}
+
+/**
+ * `credit_totals` summed from `credits` in one pass: the rows `addToTotals` would have left
+ * after every recomputation, zero rows included in neither.
+ */
+async function rebuildCreditTotals(sql: AttributionSql): Promise<void> {
+  const totals = sql.table('credit_totals');
+  const keys = [`('${TOTAL_DIMENSION}', '')`, ...dimensions.map((dimension) => `('${dimension}', ${creditKey(dimension, 'c.')})`)];
+  await sql.query(`DELETE FROM ${totals}`);
+  await sql.query(
+    `INSERT INTO ${totals} (model, currency, dimension, anchor_day, basis, key, conversions, amount_minor, deals)
+     SELECT c.model, c.currency, k.dimension, (c.anchor_at AT TIME ZONE 'UTC')::date, c.basis, k.key,
+            sum(c.share), sum(c.credit_minor), count(DISTINCT c.opportunity_id)
+       FROM ${sql.table('credits')} c
+      CROSS JOIN LATERAL (VALUES ${keys.join(', ')}) AS k(dimension, key)
+      GROUP BY 1, 2, 3, 4, 5, 6`,
+  );
 }
 
 interface RemovedCredit {

@@ -28,6 +28,7 @@ export const opportunitiesProjection: Projection = {
   // v4 answers them from open-deal changes (netted per deal and instant), their totals and closes.
   version: 4,
   consumes: { streamNamePrefixes: ['opportunity-'] },
+  finishRebuild: finishOpenDealDeltas,
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('opportunities')} (
        opportunity_id text PRIMARY KEY,
@@ -319,55 +320,92 @@ async function writeStageHistory(
   );
 }
 
-/** Adds the batch's open-pipeline changes, and adds them to their month and day totals, in one statement. */
+/**
+ * Adds the batch's open-pipeline changes and adds them to their month and day totals, in one
+ * statement, then nets them. While the version is rebuilding, only adds them: netting and
+ * totals are done once at the end (`finishOpenDealDeltas`).
+ */
 async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'], tx: ProjectionTransaction): Promise<void> {
   if (deltas.length === 0) return;
+  const deltasTable = tx.schema.table('open_deal_deltas');
+  const rows = [
+    deltas.map((row) => row.opportunityId),
+    deltas.map((row) => row.pipelineId),
+    deltas.map((row) => row.ownerId),
+    deltas.map((row) => row.stageId),
+    deltas.map((row) => row.currency),
+    deltas.map((row) => row.at),
+    deltas.map((row) => row.countDelta),
+    deltas.map((row) => String(row.amountDeltaMinor)),
+  ];
+  const insert = `INSERT INTO ${deltasTable} (opportunity_id, pipeline_id, owner_id, stage_id, currency, at, count_delta, amount_delta_minor)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[], $8::bigint[])`;
+  if (tx.rebuilding) {
+    await tx.query(insert, rows);
+    return;
+  }
   await tx.query(
     `WITH added AS (
-       INSERT INTO ${tx.schema.table('open_deal_deltas')}
-         (opportunity_id, pipeline_id, owner_id, stage_id, currency, at, count_delta, amount_delta_minor)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[], $8::bigint[])
+       ${insert}
        RETURNING pipeline_id, stage_id, currency, at, count_delta, amount_delta_minor
      )
      INSERT INTO ${tx.schema.table('open_deal_totals')} AS t (pipeline_id, period, period_start, stage_id, currency, count, amount_minor)
-     SELECT c.pipeline_id, p.period, date_trunc(p.period, c.at, 'UTC'), c.stage_id, c.currency, sum(c.count_delta), sum(c.amount_delta_minor)
-       FROM added c
-      CROSS JOIN (VALUES ('month'), ('day')) AS p(period)
-      GROUP BY 1, 2, 3, 4, 5
-     HAVING sum(c.count_delta) <> 0 OR sum(c.amount_delta_minor) <> 0
+     ${openDealTotalsOf('added')}
      ON CONFLICT (pipeline_id, period, period_start, stage_id, currency) DO UPDATE
         SET count = t.count + excluded.count, amount_minor = t.amount_minor + excluded.amount_minor`,
-    [
-      deltas.map((row) => row.opportunityId),
-      deltas.map((row) => row.pipelineId),
-      deltas.map((row) => row.ownerId),
-      deltas.map((row) => row.stageId),
-      deltas.map((row) => row.currency),
-      deltas.map((row) => row.at),
-      deltas.map((row) => row.countDelta),
-      deltas.map((row) => String(row.amountDeltaMinor)),
-    ],
+    rows,
   );
   // Corrections leave several rows per deal and instant, and totals that came back to zero,
   // in a pattern that depends on how the log was cut into batches. Netting them keeps the
   // tables a function of the history alone: a rebuild gives the very same rows.
   await tx.query(
-    `WITH removed AS (
-       DELETE FROM ${tx.schema.table('open_deal_deltas')} d USING unnest($1::text[]) AS id(opportunity_id)
-        WHERE d.opportunity_id = id.opportunity_id
-       RETURNING d.*
-     )
-     INSERT INTO ${tx.schema.table('open_deal_deltas')}
-       (opportunity_id, pipeline_id, owner_id, stage_id, currency, at, count_delta, amount_delta_minor)
-     SELECT opportunity_id, pipeline_id, owner_id, stage_id, currency, at, sum(count_delta), sum(amount_delta_minor)
-       FROM removed GROUP BY 1, 2, 3, 4, 5, 6
-     HAVING sum(count_delta) <> 0 OR sum(amount_delta_minor) <> 0`,
+    `WITH ${nettedDeltas(deltasTable, 'USING unnest($1::text[]) AS id(opportunity_id) WHERE d.opportunity_id = id.opportunity_id')}`,
     [[...new Set(deltas.map((row) => row.opportunityId))]],
   );
   await tx.query(
     `DELETE FROM ${tx.schema.table('open_deal_totals')} t USING unnest($1::text[]) AS p(pipeline_id)
       WHERE t.pipeline_id = p.pipeline_id AND t.count = 0 AND t.amount_minor = 0`,
     [[...new Set(deltas.map((row) => row.pipelineId))]],
+  );
+}
+
+/** The month and day totals of the open-deal changes in `source`, those that are not zero. */
+function openDealTotalsOf(source: string): string {
+  return `SELECT c.pipeline_id, p.period, date_trunc(p.period, c.at, 'UTC'), c.stage_id, c.currency, sum(c.count_delta), sum(c.amount_delta_minor)
+       FROM ${source} c
+      CROSS JOIN (VALUES ('month'), ('day')) AS p(period)
+      GROUP BY 1, 2, 3, 4, 5
+     HAVING sum(c.count_delta) <> 0 OR sum(c.amount_delta_minor) <> 0`;
+}
+
+/** The rows of the deals `where` picks out (alias d) replaced by one row per deal and instant, without those that net to zero. */
+function nettedDeltas(deltasTable: string, where: string): string {
+  return `removed AS (
+       DELETE FROM ${deltasTable} d ${where}
+       RETURNING d.*
+     )
+     INSERT INTO ${deltasTable}
+       (opportunity_id, pipeline_id, owner_id, stage_id, currency, at, count_delta, amount_delta_minor)
+     SELECT opportunity_id, pipeline_id, owner_id, stage_id, currency, at, sum(count_delta), sum(amount_delta_minor)
+       FROM removed GROUP BY 1, 2, 3, 4, 5, 6
+     HAVING sum(count_delta) <> 0 OR sum(amount_delta_minor) <> 0`;
+}
+
+/** What a rebuild left out of every batch: the deltas netted, and their totals summed once. */
+async function finishOpenDealDeltas(tx: ProjectionTransaction): Promise<void> {
+  const deltasTable = tx.schema.table('open_deal_deltas');
+  const totals = tx.schema.table('open_deal_totals');
+  await tx.query(
+    `WITH uneven AS (
+       SELECT DISTINCT opportunity_id FROM ${deltasTable}
+        GROUP BY opportunity_id, pipeline_id, owner_id, stage_id, currency, at
+       HAVING count(*) > 1 OR (sum(count_delta) = 0 AND sum(amount_delta_minor) = 0)
+     ), ${nettedDeltas(deltasTable, 'USING uneven u WHERE d.opportunity_id = u.opportunity_id')}`,
+  );
+  await tx.query(`DELETE FROM ${totals}`);
+  await tx.query(
+    `INSERT INTO ${totals} (pipeline_id, period, period_start, stage_id, currency, count, amount_minor)
+     ${openDealTotalsOf(deltasTable)}`,
   );
 }
 

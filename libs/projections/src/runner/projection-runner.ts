@@ -6,9 +6,9 @@ import { CheckpointMovedError } from './errors';
 import { matcherOf } from './event-matcher';
 import { abortableSleep, type Lease, type LeaseProvider } from './leases';
 import { formatPosition } from './positions';
-import { projectionSchema, validateProjection, type Projection, type ProjectionSchema } from './projection';
+import { projectionSchema, validateProjection, type Projection, type ProjectionSchema, type ProjectionTransaction } from './projection';
 import { RateMeter } from './rate-meter';
-import type { ReadStoreSql } from './read-store-sql';
+import type { ReadStoreSql, Sql } from './read-store-sql';
 import {
   applyIsolating,
   attempt,
@@ -105,6 +105,8 @@ export class ProjectionRunner {
   private currentState: RunnerState = 'starting';
   private running: Promise<void> | undefined;
   private stopping = false;
+  /** Following a version that does not serve yet, not caught up since: see ProjectionTransaction.rebuilding. */
+  private rebuilding = false;
   private checkpointPosition: Position | null = null;
   private lastCheckpointWrite = 0;
   private reconnectCount = 0;
@@ -228,6 +230,7 @@ export class ProjectionRunner {
   /** Subscribes from the checkpoint and applies batches until stopped, stalled or fenced off. */
   private async follow(record: VersionRecord, lease: Lease): Promise<FollowEnd> {
     this.currentState = 'catching_up';
+    this.rebuilding = !record.serving;
     this.logger.log(`following $all from ${formatPosition(record.checkpoint)} (${record.status})`);
     const queue = new BatchQueue({
       maxBatchSize: this.settings.maxBatchSize,
@@ -335,7 +338,7 @@ export class ProjectionRunner {
         // the planner's estimates run into the millions, and JIT would compile each statement
         // for far longer than it runs.
         await tx.query('SET LOCAL jit = off');
-        await this.projection.apply(events, { schema: this.schema, query: (sql, parameters) => tx.query(sql, parameters) });
+        await this.projection.apply(events, this.transaction(tx));
       }
       await this.bookkeeping.commit(tx, this.key, {
         expected,
@@ -384,7 +387,16 @@ export class ProjectionRunner {
     await applyIsolating([], head, (part, to) => this.commit(part, to), this.settings.retry, this.retryHooks(lease));
   }
 
+  private transaction(tx: Sql): ProjectionTransaction {
+    return { schema: this.schema, rebuilding: this.rebuilding, query: (sql, parameters) => tx.query(sql, parameters) };
+  }
+
   private async caughtUp(lease: Lease): Promise<void> {
+    if (this.rebuilding) {
+      const { finishRebuild } = this.projection;
+      if (finishRebuild) await this.withTransientRetry(() => this.deps.sql.transaction((tx) => finishRebuild.call(this.projection, this.transaction(tx))), lease);
+      this.rebuilding = false;
+    }
     // Before a rebuilt version takes over, so that it serves with statistics.
     if (this.currentState !== 'live') await this.withTransientRetry(() => this.analyzeTables(), lease);
     const outcome = await this.withTransientRetry(() => this.bookkeeping.caughtUp(this.key), lease);

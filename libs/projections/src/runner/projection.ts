@@ -22,6 +22,12 @@ export interface ProjectionSchema {
 /** The transaction a batch is applied in; the runner adds the checkpoint and commits. */
 export interface ProjectionTransaction {
   readonly schema: ProjectionSchema;
+  /**
+   * The version is being built from the log and does not serve reads yet. A batch may then
+   * leave out what `finishRebuild` derives from the other tables at the end (totals kept
+   * beside their detail rows): nobody reads them before it has run.
+   */
+  readonly rebuilding: boolean;
   /** Runs one statement with `$1…` parameters and returns its rows. */
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
 }
@@ -50,6 +56,13 @@ export interface Projection {
    * be called again with the same events after a rollback, never after a commit.
    */
   apply(batch: readonly RecordedEnvelope[], tx: ProjectionTransaction): Promise<void>;
+  /**
+   * Derives, set-based and from scratch, what `apply` leaves out while `tx.rebuilding`. Runs
+   * in its own transaction once a version that does not serve yet has caught up, before it
+   * takes over; again after a restart that caught up once more. Its result must be what
+   * applying every batch with `rebuilding` false would have left.
+   */
+  finishRebuild?(tx: ProjectionTransaction): Promise<void>;
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;

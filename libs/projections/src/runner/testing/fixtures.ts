@@ -111,6 +111,17 @@ export async function checksumOf(sql: Sql, schemaName: string, table = 'stream_c
   return row.checksum;
 }
 
+/** Every table of a projection version's schema by name, with the checksum of its rows. */
+export async function checksumsOfSchema(sql: Sql, schemaName: string): Promise<Record<string, string>> {
+  const tables = await sql.query<{ table_name: string }>(
+    'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
+    [schemaName],
+  );
+  const checksums: Record<string, string> = {};
+  for (const { table_name } of tables) checksums[table_name] = await checksumOf(sql, schemaName, table_name);
+  return checksums;
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
