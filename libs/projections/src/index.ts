@@ -1,5 +1,5 @@
 export type { Batch, BatchLimits } from './runner/batch-queue';
-export type { CaughtUpOutcome, FailureReport, OpenFailure, Operator, VersionKey, VersionRecord } from './runner/bookkeeping';
+export type { CaughtUpOutcome, FailureReport, OpenFailure, Operator, ServingState, VersionKey, VersionRecord } from './runner/bookkeeping';
 export { ProjectionBookkeeping } from './runner/bookkeeping';
 export {
   ProjectionError,

@@ -41,7 +41,7 @@ export class PipelineResolver {
       'Null for an unknown pipeline, or one not yet defined at asOf',
   })
   pipeline(@Args() { pipelineId, asOf, ownerId, minPosition }: PipelineArgs): Promise<PipelineReport | null> {
-    const instant = new Date(asOf ?? Date.now()).toISOString();
+    const instant = asOf ? new Date(asOf).toISOString() : null;
     return this.queryBus.execute(new PipelineQuery(pipelineId, instant, ownerId ?? null, positionOf(minPosition)));
   }
 

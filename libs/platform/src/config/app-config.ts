@@ -25,4 +25,9 @@ export interface AppConfig {
    * no separate projector can reach; with both stores external the projector runs them.
    */
   readonly runProjections: RunProjections;
+  /**
+   * REPORT_CACHE_ENTRIES (default 1000, 0 turns it off): how many report answers the api
+   * keeps, each under the serving versions and checkpoints of the read models it read.
+   */
+  readonly reportCacheEntries: number;
 }

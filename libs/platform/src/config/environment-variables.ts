@@ -76,6 +76,13 @@ export class EnvironmentVariables {
   EMBEDDED_POSTGRES_PORT?: number;
 
   @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'REPORT_CACHE_ENTRIES must be an integer from 0 (no cache) to 100000' })
+  @Min(0, { message: 'REPORT_CACHE_ENTRIES must be an integer from 0 (no cache) to 100000' })
+  @Max(100_000, { message: 'REPORT_CACHE_ENTRIES must be an integer from 0 (no cache) to 100000' })
+  REPORT_CACHE_ENTRIES?: number;
+
+  @IsOptional()
   @IsIn(runProjectionsValues, { message: `RUN_PROJECTIONS must be one of ${runProjectionsValues.join(', ')}` })
   RUN_PROJECTIONS?: (typeof runProjectionsValues)[number];
 }

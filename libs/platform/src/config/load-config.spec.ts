@@ -14,6 +14,7 @@ describe('loadConfig', () => {
         nodeEnv: 'development',
         embeddedPostgresPort: 0,
         runProjections: 'auto',
+        reportCacheEntries: 1000,
       });
     });
 
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
             NODE_ENV: 'production',
             EMBEDDED_POSTGRES_PORT: '55432',
             RUN_PROJECTIONS: 'false',
+            REPORT_CACHE_ENTRIES: '250',
           },
           cwd,
         ),
@@ -51,6 +53,7 @@ describe('loadConfig', () => {
         nodeEnv: 'production',
         embeddedPostgresPort: 55432,
         runProjections: false,
+        reportCacheEntries: 250,
       });
     });
 
@@ -97,6 +100,8 @@ describe('loadConfig', () => {
       ['PORT', '1e3', 'PORT must be an integer between 0 and 65535 (got "1e3")'],
       ['LOG_LEVEL', 'verbose', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")'],
       ['RUN_PROJECTIONS', 'yes', 'RUN_PROJECTIONS must be one of auto, true, false (got "yes")'],
+      ['REPORT_CACHE_ENTRIES', '-1', 'REPORT_CACHE_ENTRIES must be an integer from 0 (no cache) to 100000 (got "-1")'],
+      ['REPORT_CACHE_ENTRIES', 'lots', 'REPORT_CACHE_ENTRIES must be an integer from 0 (no cache) to 100000 (got "lots")'],
       ['NODE_ENV', 'staging', 'NODE_ENV must be one of development, production, test (got "staging")'],
       [
         'EMBEDDED_POSTGRES_PORT',

@@ -11,6 +11,9 @@ export class InvalidConfigError extends Error {
   }
 }
 
+/** Report answers kept by default; each is one report's result, a few kilobytes. */
+export const DEFAULT_REPORT_CACHE_ENTRIES = 1_000;
+
 const variableNames = [
   'PORT',
   'DATA_DIR',
@@ -20,6 +23,7 @@ const variableNames = [
   'NODE_ENV',
   'EMBEDDED_POSTGRES_PORT',
   'RUN_PROJECTIONS',
+  'REPORT_CACHE_ENTRIES',
 ] as const satisfies readonly (keyof EnvironmentVariables)[];
 
 /**
@@ -55,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     nodeEnv: variables.NODE_ENV ?? 'development',
     embeddedPostgresPort: variables.EMBEDDED_POSTGRES_PORT ?? 0,
     runProjections: variables.RUN_PROJECTIONS === 'true' ? true : variables.RUN_PROJECTIONS === 'false' ? false : 'auto',
+    reportCacheEntries: variables.REPORT_CACHE_ENTRIES ?? DEFAULT_REPORT_CACHE_ENTRIES,
   };
 }

@@ -20,6 +20,14 @@ export interface OpenFailure {
   readonly failedAt: Date;
 }
 
+/** Which version of a projection serves reads, where its tables are and how far it has read. */
+export interface ServingState {
+  readonly name: string;
+  readonly version: number;
+  readonly schemaName: string;
+  readonly checkpoint: Position | null;
+}
+
 /** A projection version as projection_checkpoints, projection_versions and projection_serving describe it. */
 export interface VersionRecord extends VersionKey {
   readonly checkpoint: Position | null;
@@ -182,19 +190,25 @@ export class ProjectionBookkeeping {
   }
 
   /** The serving version of a projection and its checkpoint, in one query: read on every waitForPosition poll. */
-  async serving(name: string): Promise<{ version: number; schemaName: string; checkpoint: Position | null } | null> {
-    const rows = await this.sql.query<StoredPosition & { serving_version: number; schema_name: string }>(
-      `SELECT s.serving_version, v.schema_name, c.commit_position, c.prepare_position
+  async serving(name: string): Promise<ServingState | null> {
+    const [state] = await this.servingStates([name]);
+    return state ?? null;
+  }
+
+  /** The serving version, its schema and its checkpoint of each named projection that has one, in one query. */
+  async servingStates(names: readonly string[]): Promise<ServingState[]> {
+    const rows = await this.sql.query<StoredPosition & { projection_name: string; serving_version: number; schema_name: string }>(
+      `SELECT s.projection_name, s.serving_version, v.schema_name, c.commit_position, c.prepare_position
          FROM projection_serving s
          JOIN projection_checkpoints c
            ON c.projection_name = s.projection_name AND c.projection_version = s.serving_version
          JOIN projection_versions v
            ON v.projection_name = s.projection_name AND v.projection_version = s.serving_version
-        WHERE s.projection_name = $1`,
-      [name],
+        WHERE s.projection_name = ANY($1::text[])
+        ORDER BY s.projection_name`,
+      [names],
     );
-    if (rows.length === 0) return null;
-    return { version: rows[0].serving_version, schemaName: rows[0].schema_name, checkpoint: fromStored(rows[0]) };
+    return rows.map((row) => ({ name: row.projection_name, version: row.serving_version, schemaName: row.schema_name, checkpoint: fromStored(row) }));
   }
 
   /**

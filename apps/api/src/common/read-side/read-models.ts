@@ -1,7 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import type { Position } from '@revops/event-store';
-import { ProjectionNotReadyError, ReadYourWrites, ServingVersions, type ProjectionSchema } from '@revops/projections';
+import { DEFAULT_REPORT_CACHE_ENTRIES } from '@revops/platform';
+import {
+  ProjectionNotReadyError,
+  Projections,
+  projectionSchema,
+  ReadYourWrites,
+  ServingVersions,
+  type ProjectionSchema,
+  type ServingState,
+} from '@revops/projections';
+import { ApiRuntime } from '../../api-runtime';
 
 /** The serving versions of a few projections, resolved once for one query. */
 export interface ReadModelView {
@@ -20,16 +31,22 @@ export const READ_YOUR_WRITES_TIMEOUT_MS = 10_000;
  */
 @Injectable()
 export class ReadModels {
+  /** Answers of reports by report, arguments and state of the read models read; a pending answer is shared. */
+  private readonly answers: LRUCache<string, Promise<unknown>> | undefined;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly serving: ServingVersions,
     private readonly readYourWrites: ReadYourWrites,
-  ) {}
+    private readonly projections: Projections,
+    @Optional() runtime?: ApiRuntime,
+  ) {
+    const entries = runtime?.config.reportCacheEntries ?? DEFAULT_REPORT_CACHE_ENTRIES;
+    this.answers = entries > 0 ? new LRUCache({ max: entries }) : undefined;
+  }
 
   async open(projections: readonly string[], minPosition?: Position, timeoutMs = READ_YOUR_WRITES_TIMEOUT_MS): Promise<ReadModelView> {
-    if (minPosition) {
-      await Promise.all(projections.map((name) => this.readYourWrites.waitForPosition(name, minPosition, timeoutMs)));
-    }
+    await this.waitFor(projections, minPosition, timeoutMs);
     // A read model that has never caught up fails only the parts of the answer that read it:
     // a page of deals answers while the accounts read model is still being built.
     const schemas = new Map<string, ProjectionSchema | ProjectionNotReadyError>(
@@ -46,6 +63,47 @@ export class ReadModels {
         }),
       ),
     );
+    return this.viewOf(schemas);
+  }
+
+  /**
+   * A report's answer: computed from the read models' serving versions, or the answer already
+   * computed for the same report and arguments while every one of them stood at the same
+   * version and checkpoint. Read models change only when their checkpoint moves, so a kept
+   * answer is never stale, and nothing has to be told to forget it. `args` must hold
+   * everything the answer depends on besides the read models (no "now").
+   */
+  async report<T>(
+    report: string,
+    args: unknown,
+    projections: readonly string[],
+    minPosition: Position | undefined,
+    compute: (view: ReadModelView) => Promise<T>,
+  ): Promise<T> {
+    await this.waitFor(projections, minPosition, READ_YOUR_WRITES_TIMEOUT_MS);
+    const states = this.answers ? await this.projections.bookkeeping.servingStates(projections) : [];
+    // Without a cache, or with a read model not serving yet, the answer is computed as usual.
+    if (!this.answers || states.length < new Set(projections).size) return compute(await this.open(projections));
+    // The view reads exactly the versions the key names, never a resolver's older choice.
+    const view = this.viewOf(new Map(states.map((state) => [state.name, projectionSchema(state.name, state.version)])));
+    const key = JSON.stringify([report, args, states.map(stateKey)]);
+    const kept = this.answers.get(key) as Promise<T> | undefined;
+    if (kept) return kept;
+    const answer = compute(view);
+    this.answers.set(key, answer);
+    // A failure is not kept: the next request tries again.
+    answer.catch(() => {
+      if (this.answers?.get(key) === answer) this.answers.delete(key);
+    });
+    return answer;
+  }
+
+  private async waitFor(projections: readonly string[], minPosition: Position | undefined, timeoutMs: number): Promise<void> {
+    if (!minPosition) return;
+    await Promise.all(projections.map((name) => this.readYourWrites.waitForPosition(name, minPosition, timeoutMs)));
+  }
+
+  private viewOf(schemas: ReadonlyMap<string, ProjectionSchema | ProjectionNotReadyError>): ReadModelView {
     return {
       table: (projection, table) => {
         const schema = schemas.get(projection);
@@ -56,4 +114,8 @@ export class ReadModels {
       query: <Row>(sql: string, parameters: readonly unknown[] = []) => this.dataSource.query<Row[]>(sql, [...parameters]),
     };
   }
+}
+
+function stateKey({ name, version, checkpoint }: ServingState): string {
+  return `${name}@${version}:${checkpoint ? `${checkpoint.commit}/${checkpoint.prepare}` : '-'}`;
 }

@@ -1,8 +1,8 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Position } from '@revops/event-store';
-import { ReadModels } from '../../common/read-side/read-models';
+import { ReadModels, type ReadModelView } from '../../common/read-side/read-models';
 import type { OpportunityConnection } from '../graphql/opportunity-read.types';
-import { decodeCursor, encodeCursor, type OpportunityOrder } from './opportunity-cursor';
+import { decodeCursor, encodeCursor, type OpportunityOrder, type PagePosition } from './opportunity-cursor';
 import { checkCriteria, opportunityPageStatements, type OpportunityCriteria } from './opportunity-page-sql';
 import { OPPORTUNITY_COLUMNS, opportunityOf, type StoredOpportunity } from './opportunity-rows';
 import { OPPORTUNITY_READ_MODELS } from './opportunity.query';
@@ -27,23 +27,34 @@ export class OpportunitiesQueryHandler implements IQueryHandler<OpportunitiesQue
     // Bad arguments are refused before waiting for any read model.
     checkCriteria(criteria);
     const position = after ? decodeCursor(after, order) : null;
-    const view = await this.readModels.open(OPPORTUNITY_READ_MODELS, minPosition);
-    const { page, count } = opportunityPageStatements(view.table('opportunities', 'opportunities'), OPPORTUNITY_COLUMNS, {
-      criteria,
-      order,
-      after: position,
-      first,
-    });
-    const rows = await view.query<StoredOpportunity & { sort_key: string }>(page.sql, page.parameters);
-    const [{ total }] = await view.query<{ total: number }>(count.sql, count.parameters);
-    const edges = rows.slice(0, first).map((row) => ({
-      cursor: encodeCursor(order, { key: row.sort_key, id: row.opportunity_id }),
-      node: opportunityOf(row),
-    }));
-    return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount: Number(total),
-    };
+    return this.readModels.report('opportunities', { criteria, order, first, after }, OPPORTUNITY_READ_MODELS, minPosition, (view) =>
+      opportunityPage(view, criteria, order, first, position),
+    );
   }
+}
+
+async function opportunityPage(
+  view: ReadModelView,
+  criteria: OpportunityCriteria,
+  order: OpportunityOrder,
+  first: number,
+  after: PagePosition | null,
+): Promise<OpportunityConnection> {
+  const { page, count } = opportunityPageStatements(view.table('opportunities', 'opportunities'), OPPORTUNITY_COLUMNS, {
+    criteria,
+    order,
+    after,
+    first,
+  });
+  const rows = await view.query<StoredOpportunity & { sort_key: string }>(page.sql, page.parameters);
+  const [{ total }] = await view.query<{ total: number }>(count.sql, count.parameters);
+  const edges = rows.slice(0, first).map((row) => ({
+    cursor: encodeCursor(order, { key: row.sort_key, id: row.opportunity_id }),
+    node: opportunityOf(row),
+  }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount: Number(total),
+  };
 }

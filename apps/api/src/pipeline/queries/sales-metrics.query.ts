@@ -1,6 +1,6 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Position } from '@revops/event-store';
-import { ReadModels } from '../../common/read-side/read-models';
+import { ReadModels, type ReadModelView } from '../../common/read-side/read-models';
 import { reportPeriod } from '../../leads/queries/report-period';
 import type { SalesMetrics, StageConversionReport } from '../graphql/sales-metrics.types';
 import { addByCurrency, pipelineFigures } from '../pipeline-figures';
@@ -36,45 +36,49 @@ export class SalesMetricsQueryHandler implements IQueryHandler<SalesMetricsQuery
     // The readers count events at or before an instant; business times are whole milliseconds
     // (the domain canonicalises them), so the period's last instant makes `[from, to)` exact.
     const end = new Date(Date.parse(to) - 1).toISOString();
-    const view = await this.readModels.open(HISTORY_PROJECTIONS, minPosition);
-    const [closeGroups, open, pipelines, cohort] = await Promise.all([
-      closesAsOf(view, from, end, filter),
-      openDealsAsOf(view, end, filter),
-      pipelinesAsOf(view, end, filter.pipelineId ?? null),
-      stagesReachedByCohort(view, from, end, filter),
-    ]);
-    const closes = closeMetrics(closeGroups);
-
-    const weighted = addByCurrency(
-      pipelines.flatMap(
-        (pipeline) => pipelineFigures(pipeline.stages, open.filter((group) => group.pipelineId === pipeline.pipelineId)).amounts,
-      ),
-    );
-    return {
-      from,
-      to,
-      won: closes.won,
-      lost: closes.lost,
-      winRate: closes.winRate,
-      averageDealSize: closes.dealSizes.map(({ currency, wonCount, wonAmountMinor, average }) => ({
-        currency,
-        wonCount,
-        wonAmountMinor: Number(wonAmountMinor),
-        averageDealSizeMinor: Math.round(average),
-      })),
-      salesCycle: closes.salesCycle,
-      openCount: open.reduce((total, group) => total + group.count, 0),
-      stageConversion: pipelines
-        .filter((pipeline) => filter.pipelineId || cohort.some((group) => group.pipelineId === pipeline.pipelineId))
-        .map((pipeline) => conversionOf(pipeline, cohort)),
-      velocity: velocityByCurrency(open, closes).map(({ currency, openCount, perDay }) => ({
-        currency,
-        openCount,
-        minorPerDay: perDay === null ? null : Math.round(perDay),
-      })),
-      weightedPipeline: weighted.map(pipelineAmount),
-    };
+    const args = { from, to, ownerId: filter.ownerId ?? null, pipelineId: filter.pipelineId ?? null };
+    return this.readModels.report('salesMetrics', args, HISTORY_PROJECTIONS, minPosition, (view) => salesMetricsOf(view, from, to, end, filter));
   }
+}
+
+async function salesMetricsOf(view: ReadModelView, from: string, to: string, end: string, filter: DealFilter): Promise<SalesMetrics> {
+  const [closeGroups, open, pipelines, cohort] = await Promise.all([
+    closesAsOf(view, from, end, filter),
+    openDealsAsOf(view, end, filter),
+    pipelinesAsOf(view, end, filter.pipelineId ?? null),
+    stagesReachedByCohort(view, from, end, filter),
+  ]);
+  const closes = closeMetrics(closeGroups);
+
+  const weighted = addByCurrency(
+    pipelines.flatMap(
+      (pipeline) => pipelineFigures(pipeline.stages, open.filter((group) => group.pipelineId === pipeline.pipelineId)).amounts,
+    ),
+  );
+  return {
+    from,
+    to,
+    won: closes.won,
+    lost: closes.lost,
+    winRate: closes.winRate,
+    averageDealSize: closes.dealSizes.map(({ currency, wonCount, wonAmountMinor, average }) => ({
+      currency,
+      wonCount,
+      wonAmountMinor: Number(wonAmountMinor),
+      averageDealSizeMinor: Math.round(average),
+    })),
+    salesCycle: closes.salesCycle,
+    openCount: open.reduce((total, group) => total + group.count, 0),
+    stageConversion: pipelines
+      .filter((pipeline) => filter.pipelineId || cohort.some((group) => group.pipelineId === pipeline.pipelineId))
+      .map((pipeline) => conversionOf(pipeline, cohort)),
+    velocity: velocityByCurrency(open, closes).map(({ currency, openCount, perDay }) => ({
+      currency,
+      openCount,
+      minorPerDay: perDay === null ? null : Math.round(perDay),
+    })),
+    weightedPipeline: weighted.map(pipelineAmount),
+  };
 }
 
 function conversionOf(pipeline: PipelineAsOf, cohort: ReadonlyArray<StagesReached & { pipelineId: string }>): StageConversionReport {
