@@ -14,10 +14,16 @@ export class AttributionQuery extends Query<AttributionReport> {
 export class AttributionHandler implements IQueryHandler<AttributionQuery> {
   constructor(private readonly readModels: ReadModels) {}
 
-  async execute({ request }: AttributionQuery): Promise<AttributionReport> {
-    const view = await this.readModels.open(REPORT_PROJECTIONS, request.minPosition);
-    return attributionReport(view, request);
+  execute({ request }: AttributionQuery): Promise<AttributionReport> {
+    return this.readModels.report('attribution', answerArgs(request), REPORT_PROJECTIONS, request.minPosition, (view) => attributionReport(view, request));
   }
+}
+
+/** What a report's answer depends on besides the read models: the request but the position it waits for. */
+export function answerArgs(request: AttributionRequest): Omit<AttributionRequest, 'minPosition'> {
+  const { minPosition, ...args } = request;
+  void minPosition;
+  return args;
 }
 
 export interface ComparisonRow {
@@ -43,13 +49,14 @@ export class AttributionComparisonQuery extends Query<AttributionComparison> {
 export class AttributionComparisonHandler implements IQueryHandler<AttributionComparisonQuery> {
   constructor(private readonly readModels: ReadModels) {}
 
-  async execute({ requests }: AttributionComparisonQuery): Promise<AttributionComparison> {
-    const view = await this.readModels.open(REPORT_PROJECTIONS, requests[0].minPosition);
-    // One after another: each report is one statement, and a comparison should not take
-    // several of the pool's connections from other clients at once.
-    const reports: AttributionReport[] = [];
-    for (const request of requests) reports.push(await attributionReport(view, request));
-    return { models: reports.map((report) => report.model), rows: sideBySide(reports), reports };
+  execute({ requests }: AttributionComparisonQuery): Promise<AttributionComparison> {
+    return this.readModels.report('attributionComparison', requests.map(answerArgs), REPORT_PROJECTIONS, requests[0].minPosition, async (view) => {
+      // One after another: each report is one statement, and a comparison should not take
+      // several of the pool's connections from other clients at once.
+      const reports: AttributionReport[] = [];
+      for (const request of requests) reports.push(await attributionReport(view, request));
+      return { models: reports.map((report) => report.model), rows: sideBySide(reports), reports };
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { RuleBasedModelName } from '@revops/attribution';
-import { ReadModels } from '../../common/read-side/read-models';
+import { ReadModels, type ReadModelView } from '../../common/read-side/read-models';
+import { answerArgs } from './attribution.query';
 import type { AttributionRequest } from './attribution-request';
 import { attributionReport, REPORT_PROJECTIONS, type AttributionFigures } from './attribution-report';
 
@@ -40,18 +41,21 @@ export class CampaignPerformanceQuery extends Query<CampaignPerformance> {
 export class CampaignPerformanceHandler implements IQueryHandler<CampaignPerformanceQuery> {
   constructor(private readonly readModels: ReadModels) {}
 
-  async execute({ request }: CampaignPerformanceQuery): Promise<CampaignPerformance> {
-    const view = await this.readModels.open(REPORT_PROJECTIONS, request.minPosition);
-    const report = await attributionReport(view, { ...request, basis: 'PIPELINE', groupBy: 'campaign' });
-    return {
-      model: report.model,
-      from: report.from,
-      to: report.to,
-      currency: report.currency,
-      rows: report.rows.map((row) => performance(row.key, row.name, row)),
-      total: performance('all', null, report.total),
-    };
+  execute({ request }: CampaignPerformanceQuery): Promise<CampaignPerformance> {
+    return this.readModels.report('campaignPerformance', answerArgs(request), REPORT_PROJECTIONS, request.minPosition, (view) => performanceOf(view, request));
   }
+}
+
+async function performanceOf(view: ReadModelView, request: CampaignPerformanceQuery['request']): Promise<CampaignPerformance> {
+  const report = await attributionReport(view, { ...request, basis: 'PIPELINE', groupBy: 'campaign' });
+  return {
+    model: report.model,
+    from: report.from,
+    to: report.to,
+    currency: report.currency,
+    rows: report.rows.map((row) => performance(row.key, row.name, row)),
+    total: performance('all', null, report.total),
+  };
 }
 
 function performance(campaignId: string, name: string | null, figures: AttributionFigures): CampaignPerformanceRow {

@@ -86,7 +86,7 @@ export class ReadModels {
     if (!this.answers || states.length < new Set(projections).size) return compute(await this.open(projections));
     // The view reads exactly the versions the key names, never a resolver's older choice.
     const view = this.viewOf(new Map(states.map((state) => [state.name, projectionSchema(state.name, state.version)])));
-    const key = JSON.stringify([report, args, states.map(stateKey)]);
+    const key = JSON.stringify([report, args, states.map(stateKey)], (_, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
     const kept = this.answers.get(key) as Promise<T> | undefined;
     if (kept) return kept;
     const answer = compute(view);

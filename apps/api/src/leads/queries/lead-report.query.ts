@@ -1,8 +1,8 @@
 import { Query } from '@nestjs/cqrs';
 import type { Position } from '@revops/event-store';
-import type { ReadModels } from '../../common/read-side/read-models';
+import type { ReadModels, ReadModelView } from '../../common/read-side/read-models';
 import { firstTouchGroup, firstTouchProjections, type FirstTouchGrouping } from './first-touch';
-import { reportPeriod } from './report-period';
+import { reportPeriod, type ReportPeriod } from './report-period';
 
 /** What every lead report is asked: a period `[from, to)`, a grouping by first touch, and a position to wait for. */
 export abstract class LeadReportQuery<Report> extends Query<Report> {
@@ -16,9 +16,18 @@ export abstract class LeadReportQuery<Report> extends Query<Report> {
   }
 }
 
-/** Checks the period before anything waits, then opens the read models the grouping needs and spells the grouping in SQL. */
-export async function openLeadReport(readModels: ReadModels, { from, to, groupBy, minPosition }: LeadReportQuery<unknown>) {
+/**
+ * Checks the period before anything waits, then computes the report over the read models the
+ * grouping needs, with the grouping spelled in SQL; its answer is kept per read-model state.
+ */
+export function leadReport<Report>(
+  readModels: ReadModels,
+  report: string,
+  { from, to, groupBy, minPosition }: LeadReportQuery<Report>,
+  compute: (parts: { period: ReportPeriod; view: ReadModelView; group: ReturnType<typeof firstTouchGroup> }) => Promise<Report>,
+): Promise<Report> {
   const period = reportPeriod(from, to);
-  const view = await readModels.open(firstTouchProjections(groupBy), minPosition);
-  return { period, view, group: firstTouchGroup(view, groupBy) };
+  return readModels.report(report, { from, to, groupBy }, firstTouchProjections(groupBy), minPosition, (view) =>
+    compute({ period, view, group: firstTouchGroup(view, groupBy) }),
+  );
 }
