@@ -12,7 +12,7 @@ import { Logger } from '@nestjs/common';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { EventStore, type Position } from '@revops/event-store';
 import { startEventStoreDevServer } from '@revops/eventstore-dev';
-import { allProjections, DEFAULT_RUNNER_SETTINGS, Projections, typeOrmReadStore } from '@revops/projections';
+import { allProjections, DEFAULT_RUNNER_SETTINGS, Projections, type RunnerSettings, typeOrmReadStore } from '@revops/projections';
 import { openReadStore, startEmbeddedPostgres, withClient } from '@revops/read-models';
 import { forEachConcurrently } from '../../apps/api/src/touchpoints/ingestion/concurrently';
 import { freshDatabase, type BenchDatabase as Database } from '../database';
@@ -21,7 +21,7 @@ import { log, machine, percentiles, positiveInteger, writeReport } from '../repo
 import { salesHistory, type SalesHistory } from './history';
 
 const USAGE = `npm run bench:projections -- [--opportunities N] [--clients N] [--requests N] [--batch-size N] [--seed N]
-  [--pause-ms N] [--keep-database]
+  [--pause-ms N] [--keep-database] [--separate-reads]
 
 Rebuild of every read model from a generated sales history, which feeds pipelines and opportunities
 (about nine and a half events a deal; the default 106,000 deals make just over 1,000,000 events),
@@ -34,7 +34,8 @@ answers kept per read-model state. Uses DATABASE_URL when set, embedded PostgreS
 the event store is the dev server, on a fresh journal.
 Defaults: --opportunities 106000 --clients 100 --requests 2000 (per query) --pause-ms 1000; --batch-size
 (events per projection transaction during the rebuild) defaults to the runner's own catch-up batch size. --keep-database leaves the rebuilt
-read store on a PostgreSQL server (DATABASE_URL) for inspection; drop it afterwards.`;
+read store on a PostgreSQL server (DATABASE_URL) for inspection; drop it afterwards. --separate-reads
+gives each read model a read of $all of its own while catching up, instead of one shared read.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '20241001' },
       'pause-ms': { type: 'string', default: '1000' },
       'keep-database': { type: 'boolean', default: false },
+      'separate-reads': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     batchSize: values['batch-size'] === undefined ? DEFAULT_RUNNER_SETTINGS.catchUpBatchSize : positiveInteger(values['batch-size'], '--batch-size', USAGE),
     seed: positiveInteger(values.seed, '--seed', USAGE),
     pauseMs: positiveInteger(values['pause-ms'], '--pause-ms', USAGE),
+    sharedCatchUp: !values['separate-reads'],
     readStore: process.env.DATABASE_URL ? 'postgresql' : 'embedded',
   };
   Logger.overrideLogger(['error', 'warn']);
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
 
     const rawRead = await readAllOnce(store);
     log(`  raw read of $all: ${rawRead.events} events in ${rawRead.seconds.toFixed(1)} s (${Math.round(rawRead.eventsPerSecond)}/s)`);
-    const rebuild = await rebuildReadModels(store, database, written.head, config.batchSize);
+    const rebuild = await rebuildReadModels(store, database, written.head, { catchUpBatchSize: config.batchSize, shareCatchUp: config.sharedCatchUp });
     log(`  rebuild: ${rebuild.seconds.toFixed(1)} s (${Math.round(history.events / rebuild.seconds)} events/s); serving after ${JSON.stringify(rebuild.perProjection)} s`);
     const copy = await copyFinalRows(database.url, rebuild.schemas);
     log(`  COPY of the final ${copy.rows} rows: ${copy.seconds.toFixed(2)} s`);
@@ -174,13 +177,13 @@ async function rebuildReadModels(
   store: EventStore,
   database: Database,
   head: Position,
-  catchUpBatchSize: number,
+  runner: Pick<RunnerSettings, 'catchUpBatchSize' | 'shareCatchUp'>,
 ): Promise<{ seconds: number; schemas: string[]; perProjection: Record<string, number> }> {
   const dataSource = await openReadStore({ url: database.url, embedded: database.embedded });
   const projected = allProjections;
   const projections = new Projections(
     { store, sql: typeOrmReadStore(dataSource) },
-    { projections: projected, readStore: { url: database.url, embedded: database.embedded }, runner: { catchUpBatchSize } },
+    { projections: projected, readStore: { url: database.url, embedded: database.embedded }, runner },
   );
   const started = performance.now();
   projections.start();

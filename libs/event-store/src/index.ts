@@ -52,6 +52,14 @@ export {
   type HashableEvent,
 } from './hash-chain';
 export type { BackoffPolicy } from './backoff';
+export {
+  DEFAULT_SHARED_CATCH_UP,
+  SharedCatchUp,
+  type AllFeed,
+  type FeedSubscription,
+  type SharedCatchUpSettings,
+  type SubscriptionSource,
+} from './shared-catch-up';
 export type { SubscriptionFilter } from './subscription-filter';
 export type {
   AllSubscription,

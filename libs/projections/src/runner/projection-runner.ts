@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { comparePositions, type AllSubscription, type EventStore, type Position, type RecordedEnvelope } from '@revops/event-store';
+import { comparePositions, type AllFeed, type EventStore, type FeedSubscription, type Position, type RecordedEnvelope } from '@revops/event-store';
 import { BatchQueue, type Batch } from './batch-queue';
 import { ProjectionBookkeeping, type FailureReport, type VersionKey, type VersionRecord } from './bookkeeping';
 import { CheckpointMovedError } from './errors';
@@ -48,6 +48,11 @@ export interface RunnerSettings {
   reconnect: { initialDelayMs: number; maxDelayMs: number };
   /** NOTIFY each committed batch on COMMITS_CHANNEL, for processes that do not run the projections. */
   announceCommits: boolean;
+  /**
+   * Runners catching up over the same part of `$all` share one read of it (SharedCatchUp),
+   * so each event is sent and decoded once; once caught up, each follows the log alone.
+   */
+  shareCatchUp: boolean;
 }
 
 export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
@@ -64,6 +69,7 @@ export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
   idleScanEvents: 20_000,
   reconnect: { initialDelayMs: 100, maxDelayMs: 5_000 },
   announceCommits: false,
+  shareCatchUp: true,
 };
 
 export function runnerSettings(overrides: Partial<RunnerSettings> = {}): RunnerSettings {
@@ -87,6 +93,8 @@ export interface RunnerDependencies {
   readonly sql: ReadStoreSql;
   readonly leases: LeaseProvider;
   readonly signals: ProjectionSignals;
+  /** Where subscriptions to `$all` come from: the store unless set (ProjectionRunners shares one). */
+  readonly feed?: AllFeed;
 }
 
 type FollowEnd = 'ended' | 'stalled' | 'moved';
@@ -113,7 +121,7 @@ export class ProjectionRunner {
   /** How far an idle scan has found nothing this projection consumes; null to start at the checkpoint. */
   private idleScanned: Position | null = null;
   private rate: RateMeter;
-  private active: { queue: BatchQueue; subscription: AllSubscription } | undefined;
+  private active: { queue: BatchQueue; subscription: FeedSubscription } | undefined;
   private doorbell: (() => void) | undefined;
   private readonly unsubscribe: () => void;
 
@@ -238,7 +246,7 @@ export class ProjectionRunner {
       maxBatchWaitMs: this.settings.maxBatchWaitMs,
       capacity: this.settings.queueCapacity,
     });
-    const subscription = this.deps.store.subscribeToAll({
+    const subscription = (this.deps.feed ?? this.deps.store).subscribeToAll({
       from: record.checkpoint ?? 'start',
       filter: this.projection.consumes,
       handle: async (event) => {

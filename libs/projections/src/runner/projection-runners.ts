@@ -1,3 +1,4 @@
+import { SharedCatchUp } from '@revops/event-store';
 import type { Projection } from './projection';
 import { validateProjections } from './projection';
 import { ProjectionRunner, runnerSettings, type RunnerDependencies, type RunnerSettings } from './projection-runner';
@@ -10,7 +11,8 @@ export class ProjectionRunners {
   constructor(projections: readonly Projection[], deps: RunnerDependencies, settings: Partial<RunnerSettings> = {}) {
     validateProjections(projections);
     const resolved = runnerSettings(settings);
-    this.runners = projections.map((projection) => new ProjectionRunner(projection, deps, resolved));
+    const feed = deps.feed ?? (resolved.shareCatchUp ? new SharedCatchUp(deps.store) : undefined);
+    this.runners = projections.map((projection) => new ProjectionRunner(projection, { ...deps, feed }, resolved));
   }
 
   get(name: string, version: number): ProjectionRunner | undefined {

@@ -1,0 +1,381 @@
+import { comparePositions, type Position, type RecordedEnvelope } from './envelope';
+import type { AllSubscription, SubscribeToAllOptions } from './subscription';
+import { eventMatcher, type SubscriptionFilter } from './subscription-filter';
+
+/** What a consumer holds of a subscription it got from a feed. */
+export interface FeedSubscription {
+  /** Settles when the subscription ends: resolves after stop(), rejects when it fails. */
+  readonly closed: Promise<void>;
+  /** Lets a handler in progress finish, then lets go. Resolves once nothing runs for this consumer any more. */
+  stop(): Promise<void>;
+}
+
+/** Anything that hands out catch-up subscriptions to `$all`: the store itself, or a SharedCatchUp over it. */
+export interface AllFeed {
+  subscribeToAll(options: SubscribeToAllOptions): FeedSubscription;
+}
+
+export interface SharedCatchUpSettings {
+  /** How long a new read waits for other consumers starting at the same position before it opens. */
+  gatherMs: number;
+  /** Events a read keeps after delivering them, so that a consumer arriving a little late still joins it. */
+  retainEvents: number;
+  /** A consumer whose filter has dropped this many events in a row is given a checkpoint. */
+  checkpointEvery: number;
+}
+
+export const DEFAULT_SHARED_CATCH_UP: SharedCatchUpSettings = { gatherMs: 250, retainEvents: 20_000, checkpointEvery: 1_000 };
+
+type From = Position | 'start';
+
+/** The store, as far as a SharedCatchUp needs it. */
+export interface SubscriptionSource {
+  subscribeToAll(options: SubscribeToAllOptions): AllSubscription;
+}
+
+/**
+ * Lets consumers that catch up over the same part of `$all` share one read of it: the store
+ * sends, and the client decodes, each event once, and every consumer gets the events its own
+ * filter passes, in order, as from a subscription of its own. Consumers starting at the same
+ * place within `gatherMs` of each other share from the start; one arriving later joins a read
+ * that has not passed its position by more than `retainEvents` events, and is handed those
+ * first. A shared read goes at the pace of its slowest consumer.
+ *
+ * Sharing ends where catching up ends: once a shared read reaches the end of `$all`, each of
+ * its consumers goes on with a subscription of its own from there, so that following the log
+ * live, no consumer waits on another. Subscriptions from 'end', without upcasting or with
+ * their own checkpoint interval are not shared.
+ */
+export class SharedCatchUp implements AllFeed {
+  private readonly reads = new Set<SharedRead>();
+  private readonly settings: SharedCatchUpSettings;
+
+  constructor(
+    private readonly store: SubscriptionSource,
+    settings: Partial<SharedCatchUpSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_SHARED_CATCH_UP, ...settings };
+  }
+
+  /** Shared reads open now (gathering or reading): for status and tests. */
+  get openReads(): number {
+    return this.reads.size;
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions): FeedSubscription {
+    const { from } = options;
+    if (from === 'end' || options.upcast === false || options.checkpointInterval !== undefined) return this.store.subscribeToAll(options);
+    const member = new Member({ ...options, from }, (subscribe) => this.store.subscribeToAll(subscribe));
+    let read = [...this.reads].find((candidate) => candidate.canTake(member));
+    if (read === undefined) {
+      read = new SharedRead(from, this.store, this.settings, (ended) => this.reads.delete(ended));
+      this.reads.add(read);
+    }
+    read.take(member);
+    return member;
+  }
+}
+
+type MemberOptions = SubscribeToAllOptions & { from: From };
+
+/** One consumer: first fed by a shared read, then by a subscription of its own. */
+class Member implements FeedSubscription {
+  readonly closed: Promise<void>;
+  readonly matches: (streamName: string, type: string) => boolean;
+  /** The last position handed to the consumer (an event or a checkpoint), or where it started. */
+  delivered: From;
+  /** Events dropped by the filter since the last position handed over. */
+  private dropped = 0;
+  private read: SharedRead | undefined;
+  private own: AllSubscription | undefined;
+  private stopping = false;
+  private settle!: { resolve(): void; reject(error: Error): void };
+  private settled = false;
+
+  constructor(
+    readonly options: MemberOptions,
+    private readonly subscribe: (options: SubscribeToAllOptions) => AllSubscription,
+  ) {
+    this.matches = eventMatcher(options.filter);
+    this.delivered = options.from;
+    this.closed = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    // Observed here so an unobserved failure does not crash the process; awaiting `closed` still rejects.
+    this.closed.catch(() => undefined);
+  }
+
+  get active(): boolean {
+    return !this.stopping && !this.settled;
+  }
+
+  joined(read: SharedRead): void {
+    this.read = read;
+  }
+
+  /** Hands over one event the shared read brought, or counts it as dropped. */
+  async offer(event: RecordedEnvelope, checkpointEvery: number): Promise<void> {
+    if (!this.active || !isAfter(event.position, this.delivered)) return;
+    if (!this.matches(event.streamName, event.type)) {
+      if (++this.dropped >= checkpointEvery) await this.checkpoint(event.position);
+      return;
+    }
+    try {
+      await this.options.handle(event);
+      this.delivered = event.position;
+      this.dropped = 0;
+    } catch (error) {
+      this.fail(asError(error));
+    }
+  }
+
+  /** Every event up to `position` that the filter passes has been handed over. */
+  async checkpoint(position: Position): Promise<void> {
+    if (!this.active || !isAfter(position, this.delivered)) return;
+    try {
+      await this.options.onCheckpoint?.(position);
+      this.delivered = position;
+      this.dropped = 0;
+    } catch (error) {
+      this.fail(asError(error));
+    }
+  }
+
+  /** The shared read reached the end of `$all` at `at`: from here on, a subscription of its own. */
+  async goOwnWay(at: From): Promise<void> {
+    this.read = undefined;
+    if (at !== 'start') await this.checkpoint(at);
+    if (!this.active) return;
+    const { onCheckpoint } = this.options;
+    this.own = this.subscribe({
+      ...this.options,
+      from: this.delivered,
+      // The new subscription's first checkpoint may repeat the one handed over here.
+      onCheckpoint: (position) => {
+        if (!isAfter(position, this.delivered)) return;
+        this.delivered = position;
+        return onCheckpoint?.(position);
+      },
+    });
+    this.own.closed.then(
+      () => undefined,
+      (error: unknown) => this.fail(asError(error)),
+    );
+  }
+
+  fail(error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.read?.leave(this);
+    this.read = undefined;
+    try {
+      this.options.onError?.(error);
+    } finally {
+      this.settle.reject(error);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return this.closed.catch(() => undefined);
+    this.stopping = true;
+    const read = this.read;
+    this.read = undefined;
+    await Promise.all([read?.leave(this), this.own?.stop()]);
+    if (!this.settled) {
+      this.settled = true;
+      this.settle.resolve();
+    }
+  }
+}
+
+type ReadState = 'gathering' | 'reading' | 'ended';
+
+/** One subscription of the store whose events go to every member. */
+class SharedRead {
+  private state: ReadState = 'gathering';
+  private readonly members: Member[] = [];
+  /** Members that arrived after the read opened, admitted before its next event. */
+  private readonly arriving: Member[] = [];
+  private filter: SubscriptionFilter | undefined;
+  /** Events handed over lately, for members arriving late; `floor` is the position before the first of them. */
+  private retained: RecordedEnvelope[] = [];
+  private floor: From;
+  /** The last position this read handed over: an event or a checkpoint. */
+  private last: From;
+  private source: AllSubscription | undefined;
+  private gatherTimer: NodeJS.Timeout | undefined;
+  private readonly gatherDeadline: number;
+  private stopped: Promise<void> | undefined;
+
+  constructor(
+    private readonly from: From,
+    private readonly store: SubscriptionSource,
+    private readonly settings: SharedCatchUpSettings,
+    private readonly onEnded: (read: SharedRead) => void,
+  ) {
+    this.floor = from;
+    this.last = from;
+    this.gatherDeadline = Date.now() + 4 * settings.gatherMs;
+  }
+
+  /**
+   * While gathering: a member starting at the same place. While reading: a member whose
+   * events this read brings (its filter within the read's) and whose position lies between
+   * the oldest event kept and the last handed over.
+   */
+  canTake(member: Member): boolean {
+    const { from, filter } = member.options;
+    if (this.state === 'gathering') return samePlace(from, this.from);
+    if (this.state !== 'reading' || !covers(this.filter, filter)) return false;
+    return !isAfter(this.floor, from) && !isAfter(from, this.last);
+  }
+
+  take(member: Member): void {
+    member.joined(this);
+    if (this.state === 'gathering') {
+      this.members.push(member);
+      // Each arrival waits a little longer for the next, up to a bound.
+      clearTimeout(this.gatherTimer);
+      const wait = Math.max(0, Math.min(this.settings.gatherMs, this.gatherDeadline - Date.now()));
+      this.gatherTimer = setTimeout(() => this.open(), wait);
+      return;
+    }
+    this.arriving.push(member);
+  }
+
+  async leave(member: Member): Promise<void> {
+    remove(this.members, member);
+    remove(this.arriving, member);
+    if (this.members.length > 0 || this.arriving.length > 0 || this.state === 'ended') return this.stopped;
+    this.end();
+    return this.stopped;
+  }
+
+  private open(): void {
+    this.gatherTimer = undefined;
+    if (this.state !== 'gathering' || this.members.length === 0) return;
+    this.state = 'reading';
+    this.filter = unionFilter(this.members.map((member) => member.options.filter));
+    const first = this.members[0].options;
+    const source = this.store.subscribeToAll({
+      from: this.from,
+      filter: this.filter,
+      reconnect: first.reconnect,
+      handle: (event) => this.handOver(event),
+      onCheckpoint: (position) => this.checkpoint(position),
+      onCaughtUp: (position) => this.caughtUp(position),
+      onReconnecting: (info) => {
+        for (const member of this.members) member.options.onReconnecting?.(info);
+      },
+    });
+    this.source = source;
+    source.closed.then(
+      () => undefined,
+      (error: unknown) => {
+        const failed = asError(error);
+        for (const member of [...this.members, ...this.arriving]) member.fail(failed);
+        this.end();
+      },
+    );
+  }
+
+  private async handOver(event: RecordedEnvelope): Promise<void> {
+    await this.admitArriving();
+    this.retain(event);
+    this.last = event.position;
+    for (const member of [...this.members]) await member.offer(event, this.settings.checkpointEvery);
+  }
+
+  private async checkpoint(position: Position): Promise<void> {
+    await this.admitArriving();
+    if (isAfter(position, this.last)) this.last = position;
+    for (const member of [...this.members]) await member.checkpoint(position);
+  }
+
+  /** The end of `$all`: every member goes on alone from where this read got to. */
+  private async caughtUp(position: Position | null): Promise<void> {
+    await this.admitArriving();
+    if (position !== null && isAfter(position, this.last)) this.last = position;
+    const members = this.members.splice(0);
+    this.end();
+    for (const member of members) await member.goOwnWay(this.last);
+  }
+
+  /** Members that arrived while reading: first the kept events after their position, then along with the rest. */
+  private async admitArriving(): Promise<void> {
+    while (this.arriving.length > 0) {
+      const member = this.arriving.shift() as Member;
+      for (const event of this.retained) {
+        if (!member.active) break;
+        await member.offer(event, this.settings.checkpointEvery);
+      }
+      if (!member.active) continue;
+      if (this.last !== 'start') await member.checkpoint(this.last);
+      this.members.push(member);
+    }
+  }
+
+  private retain(event: RecordedEnvelope): void {
+    this.retained.push(event);
+    // Trimmed by halves, so that keeping costs no more than a push on average.
+    if (this.retained.length >= 2 * this.settings.retainEvents) {
+      const dropped = this.retained.length - this.settings.retainEvents;
+      this.floor = this.retained[dropped - 1].position;
+      this.retained = this.retained.slice(dropped);
+    }
+  }
+
+  private end(): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    clearTimeout(this.gatherTimer);
+    this.retained = [];
+    this.onEnded(this);
+    // Not awaited from inside the source's own callbacks, which stop() would wait for.
+    this.stopped = this.source?.stop();
+  }
+}
+
+/**
+ * One filter passing every event any of `filters` passes: the stream-name prefixes of all
+ * when each filter is stream-name prefixes only, otherwise none (every non-system event).
+ */
+export function unionFilter(filters: ReadonlyArray<SubscriptionFilter | undefined>): SubscriptionFilter | undefined {
+  if (!filters.every(prefixesOnly)) return undefined;
+  const prefixes = [...new Set(filters.flatMap((filter) => filter?.streamNamePrefixes ?? []))];
+  return { streamNamePrefixes: prefixes };
+}
+
+/** Whether everything `filter` passes also passes `outer`. */
+export function covers(outer: SubscriptionFilter | undefined, filter: SubscriptionFilter | undefined): boolean {
+  if (outer === undefined) return true;
+  // Conditions besides the stream-name prefixes only narrow a filter further.
+  const own = filter?.streamNamePrefixes ?? [];
+  const prefixes = outer.streamNamePrefixes ?? [];
+  return own.length > 0 && own.every((prefix) => prefixes.some((outerPrefix) => prefix.startsWith(outerPrefix)));
+}
+
+function prefixesOnly(filter: SubscriptionFilter | undefined): boolean {
+  return (
+    filter !== undefined &&
+    (filter.streamNamePrefixes?.length ?? 0) > 0 &&
+    (filter.eventTypePrefixes?.length ?? 0) === 0 &&
+    filter.streamNameRegex === undefined
+  );
+}
+
+function isAfter(a: From, b: From): boolean {
+  if (a === 'start') return false;
+  return b === 'start' || comparePositions(a, b) > 0;
+}
+
+function samePlace(a: From, b: From): boolean {
+  return !isAfter(a, b) && !isAfter(b, a);
+}
+
+function remove<T>(items: T[], item: T): void {
+  const index = items.indexOf(item);
+  if (index >= 0) items.splice(index, 1);
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
