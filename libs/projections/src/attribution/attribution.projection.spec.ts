@@ -1,6 +1,6 @@
 import type { RecordedEnvelope } from '@revops/event-store';
 import { anEnvelope } from '../runner/testing/envelopes';
-import { attributionInputs, creditTotalsDelta, dealCredits, decimalShares, storedModels, storedModelSpecs, type DealJourney } from './attribution.projection';
+import { attributionInputs, CreditTotalsSum, creditTotalsDelta, dealCredits, decimalShares, storedModels, storedModelSpecs, type DealJourney } from './attribution.projection';
 
 const at = (day: string) => `2024-03-${day}T09:00:00.000Z`;
 
@@ -201,6 +201,23 @@ describe('attribution projection', () => {
       const deltas = creditTotalsDelta(linear(journey), linear(later));
       expect(byKey(deltas, 'channel')).toEqual({ paid_search: ['-0.166666666666666667', -1_500, 0], email: ['0.166666666666666667', 1_500, 0] });
       expect(byKey(deltas, 'all')).toEqual({});
+    });
+
+    it('sums to the same totals when the deals are credited in parts, several models each', () => {
+      const models = { models: [{ name: 'LINEAR' }, { name: 'FIRST_TOUCH' }, { name: 'TIME_DECAY' }] } as const;
+      const deals = ['X', 'Y', 'Z'].map((opportunityId, i) => ({
+        ...journey,
+        deal: { ...journey.deal, opportunityId, amountMinor: String(9_000 + i * 1_001), wonAt: i === 1 ? at('12') : null, wonAmountMinor: i === 1 ? '12000' : null, wonCurrency: i === 1 ? 'EUR' : null },
+        touches: journey.touches.slice(i === 2 ? 1 : 0),
+      }));
+      const credits = deals.map((deal) => dealCredits(deal, models));
+      const sum = new CreditTotalsSum();
+      sum.add(credits[0]);
+      sum.add([...credits[1], ...credits[2]]);
+      const order = (deltas: ReturnType<typeof creditTotalsDelta>) =>
+        [...deltas].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      expect(order(sum.totals())).toEqual(order(creditTotalsDelta([], credits.flat())));
+      expect(sum.totals().find((total) => total.dimension === 'all' && total.model === 'LINEAR' && total.basis === 'PIPELINE')?.deals).toBe(3);
     });
   });
 

@@ -366,7 +366,7 @@ export type StoredCredit = Pick<
  */
 export function creditTotalsDelta(removed: readonly StoredCredit[], added: readonly StoredCredit[]): CreditTotalsDelta[] {
   interface Group {
-    readonly delta: Omit<CreditTotalsDelta, 'conversions' | 'amountMinor' | 'deals'>;
+    readonly key: TotalsKey;
     conversions: bigint;
     amountMinor: number;
     readonly dealsBefore: Set<string>;
@@ -374,32 +374,76 @@ export function creditTotalsDelta(removed: readonly StoredCredit[], added: reado
   }
   const groups = new Map<string, Group>();
   const add = (credit: StoredCredit, sign: 1 | -1) => {
-    const anchorDay = credit.anchorAt.slice(0, 10);
-    for (const dimension of [TOTAL_DIMENSION, ...dimensions] as const) {
-      const key = dimension === TOTAL_DIMENSION ? '' : creditKeyOf(credit, dimension);
-      const id = [credit.model, credit.currency, dimension, anchorDay, credit.basis, key].join('\u0000');
+    const share = sign === 1 ? scaledShare(credit.share) : -scaledShare(credit.share);
+    forEachTotalsGroup(credit, (id, key) => {
       let group = groups.get(id);
       if (!group) {
-        const delta = { model: credit.model, currency: credit.currency, dimension, anchorDay, basis: credit.basis, key };
-        group = { delta, conversions: 0n, amountMinor: 0, dealsBefore: new Set(), dealsAfter: new Set() };
+        group = { key: key(), conversions: 0n, amountMinor: 0, dealsBefore: new Set(), dealsAfter: new Set() };
         groups.set(id, group);
       }
-      group.conversions += BigInt(sign) * scaledShare(credit.share);
+      group.conversions += share;
       group.amountMinor += sign * credit.creditMinor;
       (sign < 0 ? group.dealsBefore : group.dealsAfter).add(credit.opportunityId);
-    }
+    });
   };
   for (const credit of removed) add(credit, -1);
   for (const credit of added) add(credit, 1);
-  return [...groups.values()]
-    .map(({ delta, conversions, amountMinor, dealsBefore, dealsAfter }) => ({
-      ...delta,
-      conversions: decimalOf(conversions),
-      amountMinor,
-      deals: dealsAfter.size - dealsBefore.size,
-    }))
-    .filter((delta) => delta.conversions !== decimalOf(0n) || delta.amountMinor !== 0 || delta.deals !== 0);
+  const deltas: CreditTotalsDelta[] = [];
+  for (const { key, conversions, amountMinor, dealsBefore, dealsAfter } of groups.values()) {
+    const deals = dealsAfter.size - dealsBefore.size;
+    if (conversions !== 0n || amountMinor !== 0 || deals !== 0) deltas.push({ ...key, conversions: decimalOf(conversions), amountMinor, deals });
+  }
+  return deltas;
 }
+
+/**
+ * `credit_totals` of every deal, summed as the deals are credited: what `creditTotalsDelta`
+ * gives for all their credits at once, without holding them. Takes each deal's credits
+ * together, as `dealCredits` gives them, a deal in one call only.
+ */
+export class CreditTotalsSum {
+  private readonly groups = new Map<string, { key: TotalsKey; conversions: bigint; amountMinor: number; deals: number; lastDeal: string }>();
+
+  add(credits: readonly StoredCredit[]): void {
+    for (const credit of credits) {
+      const share = scaledShare(credit.share);
+      forEachTotalsGroup(credit, (id, key) => {
+        const group = this.groups.get(id);
+        if (group === undefined) {
+          this.groups.set(id, { key: key(), conversions: share, amountMinor: credit.creditMinor, deals: 1, lastDeal: credit.opportunityId });
+          return;
+        }
+        group.conversions += share;
+        group.amountMinor += credit.creditMinor;
+        if (group.lastDeal !== credit.opportunityId) {
+          group.deals++;
+          group.lastDeal = credit.opportunityId;
+        }
+      });
+    }
+  }
+
+  totals(): CreditTotalsDelta[] {
+    return [...this.groups.values()].map(({ key, conversions, amountMinor, deals }) => ({ ...key, conversions: decimalOf(conversions), amountMinor, deals }));
+  }
+}
+
+type TotalsKey = Omit<CreditTotalsDelta, 'conversions' | 'amountMinor' | 'deals'>;
+
+/**
+ * The totals groups a credit counts in, the whole deal's first, then one per dimension:
+ * `id` tells groups apart, `key()` makes the group's key columns.
+ */
+function forEachTotalsGroup(credit: StoredCredit, visit: (id: string, key: () => TotalsKey) => void): void {
+  const anchorDay = credit.anchorAt.slice(0, 10);
+  const common = `${credit.model}\u0000${credit.currency}\u0000${anchorDay}\u0000${credit.basis}`;
+  for (const dimension of TOTALS_DIMENSIONS) {
+    const key = dimension === TOTAL_DIMENSION ? '' : creditKeyOf(credit, dimension);
+    visit(`${common}\u0000${dimension}\u0000${key}`, () => ({ model: credit.model, currency: credit.currency, dimension, anchorDay, basis: credit.basis, key }));
+  }
+}
+
+const TOTALS_DIMENSIONS = [TOTAL_DIMENSION, ...dimensions] as const;
 
 /** An 18-place decimal as an integer of 10^-18 units. */
 function scaledShare(share: string): bigint {

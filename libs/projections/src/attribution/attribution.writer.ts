@@ -1,11 +1,12 @@
 import { DEFAULT_LOOKBACK_DAYS, dimensions, type Basis } from '@revops/attribution';
 import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
 import { lastTouchAtOrBefore, readDealJourneys, type AttributionSql } from './attribution-journeys';
-import { creditKey, dimensionColumns, TOTAL_DIMENSION } from './attribution-keys';
+import { dimensionColumns } from './attribution-keys';
 import { utcText } from '../runner/utc-text';
 import {
   attributionInputs,
   creditTotalsDelta,
+  CreditTotalsSum,
   dealCredits,
   storedModelSpecs,
   type AttributionInputs,
@@ -162,7 +163,7 @@ export async function writeAttribution(inputs: AttributionInputs, tx: Projection
   // A deal opened in this batch has no credits to take back: it was never credited before.
   const opened = new Set(inputs.openedDeals.map((deal) => deal.opportunityId));
   for (let start = 0; start < deals.length; start += RECOMPUTE_CHUNK) {
-    await recomputeCredits(deals.slice(start, start + RECOMPUTE_CHUNK), opened, sql, false);
+    await recomputeCredits(deals.slice(start, start + RECOMPUTE_CHUNK), opened, sql);
   }
   await recomputeLeadTouches(await affectedLeads(inputs, sql), sql);
 }
@@ -174,12 +175,20 @@ export async function writeAttribution(inputs: AttributionInputs, tx: Projection
  */
 export async function creditEveryDeal(sql: AttributionSql): Promise<void> {
   await sql.query(`DELETE FROM ${sql.table('credits')}`);
+  await sql.query(`DELETE FROM ${sql.table('credit_totals')}`);
   const deals = await sql.query<{ opportunity_id: string }>(`SELECT opportunity_id FROM ${sql.table('deals')} ORDER BY opportunity_id`);
+  // Summed here as the credits are made: a GROUP BY over every credit under every dimension
+  // sorts several rows per credit, and takes far longer.
+  const totals = new CreditTotalsSum();
   for (let start = 0; start < deals.length; start += RECOMPUTE_CHUNK) {
     const chunk = deals.slice(start, start + RECOMPUTE_CHUNK).map((deal) => deal.opportunity_id);
-    await recomputeCredits(chunk, new Set(chunk), sql, true);
+    const journeys = await readDealJourneys(sql, chunk);
+    const credits = journeys.flatMap((journey) => dealCredits(journey, { models: storedModelSpecs }));
+    await insertAllCredits(credits, sql);
+    totals.add(credits);
   }
-  await rebuildCreditTotals(sql);
+  const rows = totals.totals();
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) await insertTotals(rows.slice(start, start + INSERT_CHUNK), sql);
   const leads = await sql.query<{ contact_id: string }>(`SELECT contact_id FROM ${sql.table('leads')} ORDER BY contact_id`);
   for (let start = 0; start < leads.length; start += RECOMPUTE_CHUNK) {
     await recomputeLeadTouches(leads.slice(start, start + RECOMPUTE_CHUNK).map((lead) => lead.contact_id), sql);
@@ -338,28 +347,11 @@ function touchedContacts(sql: AttributionSql, personKeys: string, occurredAts: s
      )`;
 }
 
-/**
- * Credits the deals afresh. `credit_totals` moves by the difference, unless the version is
- * rebuilding: then the totals are summed once at the end (`rebuildCreditTotals`).
- */
-async function recomputeCredits(
-  opportunityIds: readonly string[],
-  opened: ReadonlySet<string>,
-  sql: AttributionSql,
-  rebuilding: boolean,
-): Promise<void> {
+/** Credits the deals afresh; `credit_totals` moves by the difference. */
+async function recomputeCredits(opportunityIds: readonly string[], opened: ReadonlySet<string>, sql: AttributionSql): Promise<void> {
   const journeys = await readDealJourneys(sql, opportunityIds);
   const credits = journeys.flatMap((journey) => dealCredits(journey, { models: storedModelSpecs }));
   const credited = opportunityIds.filter((id) => !opened.has(id));
-  if (rebuilding) {
-    if (credited.length > 0) {
-      await sql.query(`DELETE FROM ${sql.table('credits')} c USING unnest($1::text[]) AS id(opportunity_id) WHERE c.opportunity_id = id.opportunity_id`, [
-        credited,
-      ]);
-    }
-    await insertAllCredits(credits, sql);
-    return;
-  }
   const removed = credited.length === 0 ? [] : await sql.query<RemovedCredit>(
     `DELETE FROM ${sql.table('credits')} c USING unnest($1::text[]) AS id(opportunity_id)
       WHERE c.opportunity_id = id.opportunity_id
@@ -375,24 +367,6 @@ async function insertAllCredits(credits: readonly CreditRow[], sql: AttributionS
   for (let start = 0; start < credits.length; start += INSERT_CHUNK) {
     await insertCredits(credits.slice(start, start + INSERT_CHUNK), sql);
   }
-}
-
-/**
- * `credit_totals` summed from `credits` in one pass: the rows `addToTotals` would have left
- * after every recomputation, zero rows included in neither.
- */
-async function rebuildCreditTotals(sql: AttributionSql): Promise<void> {
-  const totals = sql.table('credit_totals');
-  const keys = [`('${TOTAL_DIMENSION}', '')`, ...dimensions.map((dimension) => `('${dimension}', ${creditKey(dimension, 'c.')})`)];
-  await sql.query(`DELETE FROM ${totals}`);
-  await sql.query(
-    `INSERT INTO ${totals} (model, currency, dimension, anchor_day, basis, key, conversions, amount_minor, deals)
-     SELECT c.model, c.currency, k.dimension, (c.anchor_at AT TIME ZONE 'UTC')::date, c.basis, k.key,
-            sum(c.share), sum(c.credit_minor), count(DISTINCT c.opportunity_id)
-       FROM ${sql.table('credits')} c
-      CROSS JOIN LATERAL (VALUES ${keys.join(', ')}) AS k(dimension, key)
-      GROUP BY 1, 2, 3, 4, 5, 6`,
-  );
 }
 
 interface RemovedCredit {
@@ -433,16 +407,7 @@ function storedCredit(row: RemovedCredit): StoredCredit {
 async function addToTotals(deltas: readonly CreditTotalsDelta[], sql: AttributionSql): Promise<void> {
   if (deltas.length === 0) return;
   const totals = sql.table('credit_totals');
-  const keys = (['model', 'currency', 'dimension', 'anchorDay', 'basis', 'key'] as const).map((column) => deltas.map((delta) => delta[column]));
-  await sql.query(
-    `INSERT INTO ${totals} AS t (model, currency, dimension, anchor_day, basis, key, conversions, amount_minor, deals)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::numeric[], $8::bigint[], $9::int[])
-     ON CONFLICT (model, currency, dimension, anchor_day, basis, key) DO UPDATE
-        SET conversions = t.conversions + excluded.conversions,
-            amount_minor = t.amount_minor + excluded.amount_minor,
-            deals = t.deals + excluded.deals`,
-    [...keys, deltas.map((delta) => delta.conversions), deltas.map((delta) => delta.amountMinor), deltas.map((delta) => delta.deals)],
-  );
+  const keys = await insertTotals(deltas, sql, true);
   // A key a deal left keeps a row at zero, or not, depending on how the log was cut into
   // batches; dropping such rows keeps the table a function of the history alone.
   await sql.query(
@@ -452,6 +417,25 @@ async function addToTotals(deltas: readonly CreditTotalsDelta[], sql: Attributio
         AND t.deals = 0 AND t.amount_minor = 0 AND t.conversions = 0`,
     keys,
   );
+}
+
+/** Writes totals rows; `add` adds them to rows already there. Returns the key columns as sent. */
+async function insertTotals(rows: readonly CreditTotalsDelta[], sql: AttributionSql, add = false): Promise<unknown[][]> {
+  const keys = (['model', 'currency', 'dimension', 'anchorDay', 'basis', 'key'] as const).map((column) => rows.map((row) => row[column]));
+  await sql.query(
+    `INSERT INTO ${sql.table('credit_totals')} AS t (model, currency, dimension, anchor_day, basis, key, conversions, amount_minor, deals)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::numeric[], $8::bigint[], $9::int[])
+     ${
+       add
+         ? `ON CONFLICT (model, currency, dimension, anchor_day, basis, key) DO UPDATE
+        SET conversions = t.conversions + excluded.conversions,
+            amount_minor = t.amount_minor + excluded.amount_minor,
+            deals = t.deals + excluded.deals`
+         : ''
+     }`,
+    [...keys, rows.map((row) => row.conversions), rows.map((row) => row.amountMinor), rows.map((row) => row.deals)],
+  );
+  return keys;
 }
 
 /**
