@@ -165,7 +165,8 @@ async function fill(pool: Pool, config: ReportBenchConfig) {
     // Contact roles are unique per deal; a repeated draw is dropped by the writer's upsert.
     await writeAttribution(inputs, tx);
   }
-  await attributionProjection.finishRebuild?.(tx);
+  // Straight through the pool, statement by statement, two at once.
+  await attributionProjection.finishRebuild?.({ parallelism: 2, run: (work) => work(tx) });
   const spend = Array.from({ length: CAMPAIGNS }, (_, index) => index + 1);
   await pool.query(
     `INSERT INTO ${projectionSchema('campaigns', 1).table('campaigns')}

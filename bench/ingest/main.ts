@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EventStore } from '@revops/event-store';
 import { startApi } from '../../apps/api/src/bootstrap';
-import { forEachConcurrently } from '../../apps/api/src/touchpoints/ingestion/concurrently';
+import { forEachConcurrently } from '@revops/platform';
 import { ingestionLimits } from '../../apps/api/src/touchpoints/ingestion/ingestion-limits';
 import { generateTraffic, type TouchpointPayload } from '../generators/traffic';
 import { log, machine, positiveInteger, writeReport } from '../report';

@@ -14,7 +14,7 @@ import { EventStore, type Position } from '@revops/event-store';
 import { startEventStoreDevServer } from '@revops/eventstore-dev';
 import { allProjections, DEFAULT_RUNNER_SETTINGS, Projections, type RunnerSettings, typeOrmReadStore } from '@revops/projections';
 import { openReadStore, startEmbeddedPostgres, withClient } from '@revops/read-models';
-import { forEachConcurrently } from '../../apps/api/src/touchpoints/ingestion/concurrently';
+import { forEachConcurrently } from '@revops/platform';
 import { freshDatabase, type BenchDatabase as Database } from '../database';
 import { SeededRandom } from '../generators/random';
 import { log, machine, percentiles, positiveInteger, writeReport } from '../report';

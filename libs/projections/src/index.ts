@@ -20,6 +20,7 @@ export {
   type ProjectionFilter,
   type ProjectionSchema,
   type ProjectionTransaction,
+  type RebuildTransactions,
 } from './runner/projection';
 export {
   DEFAULT_RUNNER_SETTINGS,

@@ -1,5 +1,6 @@
 import { DEFAULT_LOOKBACK_DAYS, dimensions, type Basis } from '@revops/attribution';
-import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
+import { forEachConcurrently } from '@revops/platform';
+import type { Projection, ProjectionSchema, ProjectionTransaction, RebuildTransactions } from '../runner/projection';
 import { lastTouchAtOrBefore, readDealJourneys, type AttributionSql } from './attribution-journeys';
 import { dimensionColumns } from './attribution-keys';
 import { utcText } from '../runner/utc-text';
@@ -143,7 +144,7 @@ export const attributionProjection: Projection = {
      )`,
   ],
   apply: (batch, tx) => writeAttribution(attributionInputs(batch), tx),
-  finishRebuild: (tx) => creditEveryDeal(attributionSql(tx)),
+  finishRebuild: (transactions) => creditEveryDeal(transactions),
 };
 
 function attributionSql(tx: ProjectionTransaction): AttributionSql {
@@ -170,29 +171,48 @@ export async function writeAttribution(inputs: AttributionInputs, tx: Projection
 
 /**
  * The end of a rebuild: every deal credited and every lead's touches looked up from the
- * inputs as they stand, then `credit_totals` summed. Starts from no credits, so a rebuild
- * that caught up once before (and restarted before it took over) gives the same rows.
+ * inputs as they stand, then `credit_totals` written. Starts from no credits, so a finish
+ * that ran before (and was cut short, or caught up again after a restart) gives the same
+ * rows. Parts of the deals are credited in transactions of their own, some at once.
  */
-export async function creditEveryDeal(sql: AttributionSql): Promise<void> {
-  await sql.query(`DELETE FROM ${sql.table('credits')}`);
-  await sql.query(`DELETE FROM ${sql.table('credit_totals')}`);
-  const deals = await sql.query<{ opportunity_id: string }>(`SELECT opportunity_id FROM ${sql.table('deals')} ORDER BY opportunity_id`);
+export async function creditEveryDeal(transactions: RebuildTransactions): Promise<void> {
+  const deals = await transactions.run(async (tx) => {
+    const sql = attributionSql(tx);
+    await sql.query(`DELETE FROM ${sql.table('credits')}`);
+    await sql.query(`DELETE FROM ${sql.table('credit_totals')}`);
+    return sql.query<{ opportunity_id: string }>(`SELECT opportunity_id FROM ${sql.table('deals')} ORDER BY opportunity_id`);
+  });
+  const parts: string[][] = [];
+  for (let start = 0; start < deals.length; start += RECOMPUTE_CHUNK) {
+    parts.push(deals.slice(start, start + RECOMPUTE_CHUNK).map((deal) => deal.opportunity_id));
+  }
   // Summed here as the credits are made: a GROUP BY over every credit under every dimension
   // sorts several rows per credit, and takes far longer.
   const totals = new CreditTotalsSum();
-  for (let start = 0; start < deals.length; start += RECOMPUTE_CHUNK) {
-    const chunk = deals.slice(start, start + RECOMPUTE_CHUNK).map((deal) => deal.opportunity_id);
-    const journeys = await readDealJourneys(sql, chunk);
-    const credits = journeys.flatMap((journey) => dealCredits(journey, { models: storedModelSpecs }));
-    await insertAllCredits(credits, sql);
-    totals.add(credits);
-  }
+  await forEachConcurrently(parts, transactions.parallelism, (part) =>
+    transactions.run(async (tx) => {
+      const sql = attributionSql(tx);
+      const journeys = await readDealJourneys(sql, part);
+      const credits = journeys.flatMap((journey) => dealCredits(journey, { models: storedModelSpecs }));
+      await insertAllCredits(credits, sql);
+      totals.add(credits);
+    }),
+  );
   const rows = totals.totals();
-  for (let start = 0; start < rows.length; start += INSERT_CHUNK) await insertTotals(rows.slice(start, start + INSERT_CHUNK), sql);
-  const leads = await sql.query<{ contact_id: string }>(`SELECT contact_id FROM ${sql.table('leads')} ORDER BY contact_id`);
-  for (let start = 0; start < leads.length; start += RECOMPUTE_CHUNK) {
-    await recomputeLeadTouches(leads.slice(start, start + RECOMPUTE_CHUNK).map((lead) => lead.contact_id), sql);
-  }
+  const totalsParts: CreditTotalsDelta[][] = [];
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) totalsParts.push(rows.slice(start, start + INSERT_CHUNK));
+  await forEachConcurrently(totalsParts, transactions.parallelism, (part) =>
+    transactions.run(async (tx) => {
+      await insertTotals(part, attributionSql(tx));
+    }),
+  );
+  await transactions.run(async (tx) => {
+    const sql = attributionSql(tx);
+    const leads = await sql.query<{ contact_id: string }>(`SELECT contact_id FROM ${sql.table('leads')} ORDER BY contact_id`);
+    for (let start = 0; start < leads.length; start += RECOMPUTE_CHUNK) {
+      await recomputeLeadTouches(leads.slice(start, start + RECOMPUTE_CHUNK).map((lead) => lead.contact_id), sql);
+    }
+  });
 }
 
 async function writeInputs(inputs: AttributionInputs, sql: AttributionSql): Promise<void> {

@@ -28,7 +28,7 @@ export const opportunitiesProjection: Projection = {
   // v4 answers them from open-deal changes (netted per deal and instant), their totals and closes.
   version: 4,
   consumes: { streamNamePrefixes: ['opportunity-'] },
-  finishRebuild: finishOpenDealDeltas,
+  finishRebuild: (transactions) => transactions.run(finishOpenDealDeltas),
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('opportunities')} (
        opportunity_id text PRIMARY KEY,

@@ -6,7 +6,7 @@ import { CheckpointMovedError } from './errors';
 import { matcherOf } from './event-matcher';
 import { abortableSleep, type Lease, type LeaseProvider } from './leases';
 import { formatPosition } from './positions';
-import { projectionSchema, validateProjection, type Projection, type ProjectionSchema, type ProjectionTransaction } from './projection';
+import { projectionSchema, validateProjection, type Projection, type ProjectionSchema, type ProjectionTransaction, type RebuildTransactions } from './projection';
 import { RateMeter } from './rate-meter';
 import type { ReadStoreSql, Sql } from './read-store-sql';
 import {
@@ -53,6 +53,8 @@ export interface RunnerSettings {
    * so each event is sent and decoded once; once caught up, each follows the log alone.
    */
   shareCatchUp: boolean;
+  /** Transactions a projection's finishRebuild may run at once (RebuildTransactions.parallelism). */
+  finishParallelism: number;
 }
 
 export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
@@ -70,6 +72,7 @@ export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
   reconnect: { initialDelayMs: 100, maxDelayMs: 5_000 },
   announceCommits: false,
   shareCatchUp: true,
+  finishParallelism: 2,
 };
 
 export function runnerSettings(overrides: Partial<RunnerSettings> = {}): RunnerSettings {
@@ -402,7 +405,11 @@ export class ProjectionRunner {
   private async caughtUp(lease: Lease): Promise<void> {
     if (this.rebuilding) {
       const { finishRebuild } = this.projection;
-      if (finishRebuild) await this.withTransientRetry(() => this.deps.sql.transaction((tx) => finishRebuild.call(this.projection, this.transaction(tx))), lease);
+      const transactions: RebuildTransactions = {
+        parallelism: this.settings.finishParallelism,
+        run: (work) => this.deps.sql.transaction((tx) => work(this.transaction(tx))),
+      };
+      if (finishRebuild) await this.withTransientRetry(() => finishRebuild.call(this.projection, transactions), lease);
       this.rebuilding = false;
     }
     // Before a rebuilt version takes over, so that it serves with statistics.

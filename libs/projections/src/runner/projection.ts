@@ -58,11 +58,22 @@ export interface Projection {
   apply(batch: readonly RecordedEnvelope[], tx: ProjectionTransaction): Promise<void>;
   /**
    * Derives, set-based and from scratch, what `apply` leaves out while `tx.rebuilding`. Runs
-   * in its own transaction once a version that does not serve yet has caught up, before it
-   * takes over; again after a restart that caught up once more. Its result must be what
-   * applying every batch with `rebuilding` false would have left.
+   * once a version that does not serve yet has caught up, before it takes over; again after
+   * a restart that caught up once more, or after a failure. It may split its work over
+   * several transactions (`transactions.run`), some at once: nothing reads the version before
+   * the whole of it has run, and it must start over from what the batches left, not from a
+   * run cut short. Its result must be what applying every batch with `rebuilding` false
+   * would have left.
    */
-  finishRebuild?(tx: ProjectionTransaction): Promise<void>;
+  finishRebuild?(transactions: RebuildTransactions): Promise<void>;
+}
+
+/** Transactions for `finishRebuild`, each committed on its own. */
+export interface RebuildTransactions {
+  /** How many transactions may usefully run at once: 1 against embedded PostgreSQL, whose one session each holds. */
+  readonly parallelism: number;
+  /** Runs `work` in a transaction of its own, and resolves once it has committed. */
+  run<T>(work: (tx: ProjectionTransaction) => Promise<T>): Promise<T>;
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;

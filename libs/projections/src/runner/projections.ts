@@ -57,7 +57,7 @@ export class Projections {
     const shared = !options.readStore.embedded;
     // Embedded PostgreSQL has one session: a transaction holds it, so queries of the api wait
     // on each batch, and catching up keeps to the live batch size there.
-    const catchUp = shared ? {} : { catchUpBatchSize: options.runner?.maxBatchSize ?? DEFAULT_RUNNER_SETTINGS.maxBatchSize };
+    const catchUp = shared ? {} : { catchUpBatchSize: options.runner?.maxBatchSize ?? DEFAULT_RUNNER_SETTINGS.maxBatchSize, finishParallelism: 1 };
     const settings = runnerSettings({ announceCommits: shared, ...catchUp, ...options.runner });
     this.run = options.run ?? true;
     this.leases =

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { TouchpointRecorded } from '@revops/domain';
 import { comparePositions, EventStore, type Position, EventStoreUnavailableError, type NewEvent } from '@revops/event-store';
 import { validateTouchpoint } from '../dto/validate-touchpoint';
-import { forEachConcurrently } from './concurrently';
+import { forEachConcurrently } from '@revops/platform';
 import type { IngestionContext } from './ingestion-context';
 import { describeBytes, ingestionLimits } from './ingestion-limits';
 import type { BatchEntry, RejectedTouchpoint, TouchpointBatchResult, TouchpointFieldError } from './touchpoint-batch';
