@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { EventStore, EventStoreModule, type Position } from '@revops/event-store';
+import { EventStore, EventStoreModule, SharedCatchUp, type Position, type SubscribeToAllOptions } from '@revops/event-store';
 import { openReadStore, ReadStoreModule } from '@revops/read-models';
 import type { DataSource } from 'typeorm';
 import { useEventStore, type EventStoreHandle } from '../../../../test/support/event-store';
@@ -103,6 +103,47 @@ describe('ProjectionRunner against the event-store dev server and PostgreSQL', (
 
       expect(await countsIn(sql, 'rm_counts_once_v1')).toEqual(expectedCounts([...before, ...after, ...whileStopped]));
       expect(await statusOf(second, 'counts_once')).toMatchObject({ eventsApplied: 95, state: 'caught_up' });
+    });
+  });
+
+  describe('when several versions catch up together', () => {
+    it('reads $all once for all of them, each applying exactly what its filter passes', async () => {
+      const deals = uniqueCategory('shareda');
+      const leads = uniqueCategory('sharedb');
+      const dealEvents = await appendEvents(store, deals, 40);
+      const leadEvents = await appendEvents(store, leads, 25);
+      const asked: Array<Position | 'start' | 'end'> = [];
+      const counting = new Proxy(store, {
+        get(target, property) {
+          if (property === 'subscribeToAll') {
+            return (options: SubscribeToAllOptions) => {
+              asked.push(options.from);
+              return target.subscribeToAll(options);
+            };
+          }
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const both = [
+        streamCountsProjection({ name: 'counts_shared_a', consumes: { streamNamePrefixes: [`${deals}-`] } }),
+        streamCountsProjection({ name: 'counts_shared_b', consumes: { streamNamePrefixes: [`${leads}-`] } }),
+        streamCountsProjection({ name: 'counts_shared_ab', consumes: { streamNamePrefixes: [`${deals}-`, `${leads}-`] } }),
+      ];
+      // A gathering window long enough for every runner to register, however slow the machine.
+      const feed = new SharedCatchUp(counting, { gatherMs: 2_000 });
+      const instance = new Projections({ store, sql, feed }, { projections: both, readStore: { url: postgres.url, embedded: postgres.embedded }, runner: FAST_RUNNER });
+      instance.start();
+      running.push(instance);
+      const head = lastPosition(leadEvents);
+      for (const { name } of both) await instance.readYourWrites.waitForPosition(name, head, 20_000);
+
+      expect(await countsIn(sql, 'rm_counts_shared_a_v1')).toEqual(expectedCounts(dealEvents));
+      expect(await countsIn(sql, 'rm_counts_shared_b_v1')).toEqual(expectedCounts(leadEvents));
+      expect(await countsIn(sql, 'rm_counts_shared_ab_v1')).toEqual(expectedCounts([...dealEvents, ...leadEvents]));
+      // One read from the start for all three; then each follows alone from where it ended.
+      expect(asked.filter((from) => from === 'start')).toHaveLength(1);
+      expect(asked).toHaveLength(4);
     });
   });
 

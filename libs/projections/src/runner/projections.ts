@@ -1,4 +1,4 @@
-import type { EventStore } from '@revops/event-store';
+import type { AllFeed, EventStore } from '@revops/event-store';
 import type { ReadStoreConnection } from '@revops/read-models';
 import { ProjectionBookkeeping } from './bookkeeping';
 import { CommitFeed } from './commit-feed';
@@ -35,6 +35,8 @@ export interface ProjectionsDependencies {
   readonly sql: ReadStoreSql;
   /** Defaults from `readStore.embedded`. */
   readonly leases?: LeaseProvider;
+  /** Where runners subscribe to `$all`; by default a SharedCatchUp over `store` (or `store` itself without `shareCatchUp`). */
+  readonly feed?: AllFeed;
 }
 
 /** Everything the read side needs from the runner, wired once per process. */
@@ -65,7 +67,7 @@ export class Projections {
     this.bookkeeping = new ProjectionBookkeeping(deps.sql);
     this.runners = new ProjectionRunners(
       options.projections,
-      { store: deps.store, sql: deps.sql, leases: this.leases, signals: this.signals },
+      { store: deps.store, sql: deps.sql, leases: this.leases, signals: this.signals, feed: deps.feed },
       settings,
     );
     this.status = new ProjectionsStatus(deps.store, this.bookkeeping, options.projections, this.run ? this.runners : undefined, {
