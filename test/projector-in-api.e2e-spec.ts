@@ -253,10 +253,13 @@ describe('Projections in the running processes', () => {
       );
       expect(defined.errors).toBeUndefined();
       const pipelineId = defined.data!.definePipeline.pipelineId;
-      const account = await send<{ createAccount: { accountId: string } }>(
-        'mutation ($input: CreateAccountInput!) { createAccount(input: $input) { accountId } }',
+      const account = await send<{ createAccount: { accountId: string } & Receipt }>(
+        'mutation ($input: CreateAccountInput!) { createAccount(input: $input) { accountId position { commit prepare } } }',
         { input: { name: 'Initech', domain: 'initech.example' } },
       );
+      // Changes are published once a version serves, never while it is first built: the
+      // projector's opportunities version must have caught up before the deal opens.
+      await projector.app.get(ReadYourWrites).waitForPosition('opportunities', positionOf(account.data!.createAccount), 30_000);
       type Change = { opportunityChanged: { opportunityId: string; name: string } & Receipt };
       const changes = collect<Change>(
         ws,
