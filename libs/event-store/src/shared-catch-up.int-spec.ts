@@ -217,6 +217,26 @@ describe('SharedCatchUp against the event-store dev server', () => {
     expect(seen(broken)).toEqual(expected.slice(0, 3));
   });
 
+  it('fails a consumer whose handler throws once it follows alone, reporting the error once', async () => {
+    const deals = uniqueCategory('deal');
+    await append(`${deals}-1`, 3);
+    const errors: Error[] = [];
+    const subscription = feed.subscribeToAll({
+      from: 'start',
+      filter: { streamNamePrefixes: [deals] },
+      handle: async (event) => {
+        if (event.type === 'Noted0' && event.streamName.endsWith('-live')) throw new Error('cannot take the live event');
+      },
+      onError: (error) => void errors.push(error),
+    });
+    consumers.push({ events: [], checkpoints: [], reconnects: [], caughtUp: 0, subscription });
+    await waitUntil(() => asked.length === 2, 'the consumer to follow alone');
+
+    await append(`${deals}-live`, 1);
+    await expect(subscription.closed).rejects.toThrow('cannot take the live event');
+    expect(errors.map((error) => error.message)).toEqual(['cannot take the live event']);
+  });
+
   it('keeps reading for the consumers left when one stops, and ends the read when the last does', async () => {
     const deals = uniqueCategory('deal');
     const expected = await append(`${deals}-1`, 20);

@@ -148,6 +148,8 @@ class Member implements FeedSubscription {
     this.own = this.subscribe({
       ...this.options,
       from: this.delivered,
+      // Reported once, by fail(), which `closed` rejecting below leads to.
+      onError: undefined,
       // The new subscription's first checkpoint may repeat the one handed over here.
       onCheckpoint: (position) => {
         if (!isAfter(position, this.delivered)) return;
