@@ -111,20 +111,35 @@ class Member implements FeedSubscription {
     this.read = read;
   }
 
-  /** Hands over one event the shared read brought, or counts it as dropped. */
-  async offer(event: RecordedEnvelope, checkpointEvery: number): Promise<void> {
-    if (!this.active || !isAfter(event.position, this.delivered)) return;
+  /**
+   * Hands over one event the shared read brought, or counts it as dropped: a promise while
+   * the consumer is still at work on it, nothing when it is done.
+   */
+  offer(event: RecordedEnvelope, checkpointEvery: number): Promise<void> | undefined {
+    if (!this.active || !isAfter(event.position, this.delivered)) return undefined;
     if (!this.matches(event.streamName, event.type)) {
-      if (++this.dropped >= checkpointEvery) await this.checkpoint(event.position);
-      return;
+      return ++this.dropped >= checkpointEvery ? this.checkpoint(event.position) : undefined;
     }
+    let handling: void | Promise<void>;
     try {
-      await this.options.handle(event);
-      this.delivered = event.position;
-      this.dropped = 0;
+      handling = this.options.handle(event);
     } catch (error) {
       this.fail(asError(error));
+      return undefined;
     }
+    if (handling === undefined) {
+      this.handed(event.position);
+      return undefined;
+    }
+    return handling.then(
+      () => this.handed(event.position),
+      (error: unknown) => this.fail(asError(error)),
+    );
+  }
+
+  private handed(position: Position): void {
+    this.delivered = position;
+    this.dropped = 0;
   }
 
   /** Every event up to `position` that the filter passes has been handed over. */
@@ -279,11 +294,17 @@ class SharedRead {
     );
   }
 
-  private async handOver(event: RecordedEnvelope): Promise<void> {
-    await this.admitArriving();
+  /** Every member's turn at one event, one after the other; a promise only while one of them is at work. */
+  private handOver(event: RecordedEnvelope): Promise<void> | undefined {
+    if (this.arriving.length > 0) return this.admitArriving().then(() => this.handOver(event));
     this.retain(event);
     this.last = event.position;
-    for (const member of [...this.members]) await member.offer(event, this.settings.checkpointEvery);
+    const members = this.members.slice();
+    for (let index = 0; index < members.length; index++) {
+      const handling = members[index].offer(event, this.settings.checkpointEvery);
+      if (handling !== undefined) return handling.then(() => offerEach(members, index + 1, event, this.settings.checkpointEvery));
+    }
+    return undefined;
   }
 
   private async checkpoint(position: Position): Promise<void> {
@@ -362,6 +383,10 @@ function prefixesOnly(filter: SubscriptionFilter | undefined): boolean {
     (filter.eventTypePrefixes?.length ?? 0) === 0 &&
     filter.streamNameRegex === undefined
   );
+}
+
+async function offerEach(members: readonly Member[], first: number, event: RecordedEnvelope, checkpointEvery: number): Promise<void> {
+  for (let index = first; index < members.length; index++) await members[index].offer(event, checkpointEvery);
 }
 
 function isAfter(a: From, b: From): boolean {

@@ -336,6 +336,29 @@ describe('EventStore.subscribeToAll against the event-store dev server', () => {
     expect(subscription.lastPosition).not.toBeNull();
   });
 
+  it('fails the same way when a handler rejects later, and handles nothing after it', async () => {
+    const stream = `${uniqueCategory('contact')}-1`;
+    await appendTo(stream, ['LeadCaptured', 'LeadScored', 'LeadQualified']);
+    const reported: Error[] = [];
+    const handled: string[] = [];
+
+    const subscription = subscribe({
+      from: 'start',
+      filter: { streamNamePrefixes: [stream] },
+      handle: async (event) => {
+        await sleep(5);
+        if (event.type === 'LeadScored') throw new Error('projection bug, found late');
+        handled.push(event.type);
+      },
+      onError: (error) => void reported.push(error),
+    });
+
+    await expect(subscription.closed).rejects.toThrow('projection bug, found late');
+    expect(subscription.state).toBe('failed');
+    expect(reported.map((error) => error.message)).toEqual(['projection bug, found late']);
+    expect(handled).toEqual(['LeadCaptured']);
+  });
+
   it('gives up after the configured number of reconnect attempts when the store stays away', async () => {
     const nowhere = new EventStore({ connectionString: `esdb://127.0.0.1:${await closedPort()}?tls=false` });
     const attempts: number[] = [];

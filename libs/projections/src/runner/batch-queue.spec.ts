@@ -68,13 +68,24 @@ describe('BatchQueue', () => {
     const queue = new BatchQueue(limits);
     for (const commit of [1, 2, 3, 4, 5, 6]) await queue.push(anEnvelope(commit));
     let queued = false;
-    const pushing = queue.push(anEnvelope(7)).then((accepted) => (queued = accepted));
+    const full = queue.push(anEnvelope(7));
+    expect(full).toBeInstanceOf(Promise);
+    const pushing = Promise.resolve(full).then((accepted) => (queued = accepted));
     await new Promise((resolve) => setTimeout(resolve, 20));
 
     expect(queued).toBe(false);
     await queue.take(0);
     await pushing;
     expect(queued).toBe(true);
+  });
+
+  it('queues at once while there is room, without a promise to wait on', () => {
+    const queue = new BatchQueue(limits);
+    expect(queue.push(anEnvelope(1))).toBe(true);
+    expect(queue.size).toBe(1);
+    queue.close();
+    expect(queue.push(anEnvelope(2))).toBe(false);
+    expect(queue.size).toBe(1);
   });
 
   it('reports idle when nothing arrives in time', async () => {

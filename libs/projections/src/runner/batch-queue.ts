@@ -71,16 +71,31 @@ export class BatchQueue {
     return this.queuedEvents;
   }
 
-  /** Resolves once the event is queued (true), or when the queue closes first (false: dropped). */
-  async push(event: RecordedEnvelope): Promise<boolean> {
+  /**
+   * Queues the event: true once queued, false when the queue is closed (dropped). With room
+   * in the queue that is known at once; when it is full, a promise settles it once the batch
+   * loop has taken enough or the queue closes.
+   */
+  push(event: RecordedEnvelope): boolean | Promise<boolean> {
+    if (this.closed) return false;
+    if (this.queuedEvents >= this.limits.capacity) return this.pushWhenRoom(event);
+    this.enqueue(event);
+    return true;
+  }
+
+  private async pushWhenRoom(event: RecordedEnvelope): Promise<boolean> {
     while (!this.closed && this.queuedEvents >= this.limits.capacity) {
       await new Promise<void>((resolve) => this.producerWakes.push(resolve));
     }
     if (this.closed) return false;
+    this.enqueue(event);
+    return true;
+  }
+
+  private enqueue(event: RecordedEnvelope): void {
     this.items.push({ kind: 'event', event, arrivedAt: this.now() });
     this.queuedEvents++;
     this.wakeConsumer();
-    return true;
   }
 
   checkpoint(position: Position): void {

@@ -252,8 +252,10 @@ export class ProjectionRunner {
     const subscription = (this.deps.feed ?? this.deps.store).subscribeToAll({
       from: record.checkpoint ?? 'start',
       filter: this.projection.consumes,
-      handle: async (event) => {
-        await queue.push(event);
+      handle: (event) => {
+        const queued = queue.push(event);
+        // Only a full queue makes the subscription wait.
+        if (queued instanceof Promise) return queued.then(() => undefined);
       },
       onCheckpoint: (position) => queue.checkpoint(position),
       onCaughtUp: () => queue.caughtUp(),
