@@ -338,17 +338,23 @@ function openDealDeltasOf(row: OpportunityRow, stays: readonly StageHistoryRow[]
     const amount = amounts.filter((candidate) => candidate.from <= time).at(-1);
     const now: Holding | null = span && amount ? { stageId: span.stageId, currency: amount.currency, amountMinor: amount.amountMinor } : null;
     const at = new Date(time).toISOString();
-    const change = (holding: Holding, sign: 1 | -1): OpenDealDeltaRow => ({
+    const change = (holding: Holding, countDelta: number, amountDeltaMinor: number): OpenDealDeltaRow => ({
       opportunityId: row.opportunityId,
       pipelineId: row.pipelineId,
       ownerId: row.ownerId,
       stageId: holding.stageId,
       currency: holding.currency,
       at,
-      countDelta: sign,
-      amountDeltaMinor: sign * holding.amountMinor,
+      countDelta,
+      amountDeltaMinor,
     });
-    deltas.push(...difference(now ? [change(now, 1)] : [], before ? [change(before, 1)] : []));
+    if (now && before && now.stageId === before.stageId && now.currency === before.currency) {
+      // Still counted in the same stage and currency: only the amount can differ.
+      if (now.amountMinor !== before.amountMinor) deltas.push(change(now, 0, now.amountMinor - before.amountMinor));
+    } else {
+      if (before) deltas.push(change(before, -1, -before.amountMinor));
+      if (now) deltas.push(change(now, 1, now.amountMinor));
+    }
     before = now;
   }
   return deltas;
@@ -362,14 +368,19 @@ interface Holding {
 
 /** `after` − `before`, per instant, stage and currency, leaving out what did not change. */
 function difference(after: readonly OpenDealDeltaRow[], before: readonly OpenDealDeltaRow[]): OpenDealDeltaRow[] {
-  const changes = new Map<string, OpenDealDeltaRow>();
+  const changes = new Map<string, { -readonly [K in keyof OpenDealDeltaRow]: OpenDealDeltaRow[K] }>();
   const add = (row: OpenDealDeltaRow, sign: 1 | -1) => {
     const key = `${row.at}\u0000${row.stageId}\u0000${row.currency}`;
-    const sum = changes.get(key) ?? { ...row, countDelta: 0, amountDeltaMinor: 0 };
-    changes.set(key, { ...sum, countDelta: sum.countDelta + sign * row.countDelta, amountDeltaMinor: sum.amountDeltaMinor + sign * row.amountDeltaMinor });
+    let sum = changes.get(key);
+    if (sum === undefined) {
+      sum = { ...row, countDelta: 0, amountDeltaMinor: 0 };
+      changes.set(key, sum);
+    }
+    sum.countDelta += sign * row.countDelta;
+    sum.amountDeltaMinor += sign * row.amountDeltaMinor;
   };
-  before.forEach((row) => add(row, -1));
-  after.forEach((row) => add(row, 1));
+  for (const row of before) add(row, -1);
+  for (const row of after) add(row, 1);
   return [...changes.values()].filter((row) => row.countDelta !== 0 || row.amountDeltaMinor !== 0);
 }
 

@@ -230,12 +230,13 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
         expected_close_date, status, opened_at, closed_at, won_amount_minor, won_currency, loss_reason, loss_note,
         contact_roles, stream_revision, transitions, amounts)
      SELECT id, name, account, owner, pipeline, revision, stage, amount, currency, close_date, status, opened, closed,
-            won_amount, won_currency, loss_reason, loss_note, roles::jsonb, stream_revision, transitions::jsonb, amounts::jsonb
+            won_amount, won_currency, loss_reason, loss_note, nested -> 0, stream_revision, nested -> 1, nested -> 2
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::bigint[],
                    $9::text[], $10::date[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::bigint[],
-                   $15::text[], $16::text[], $17::text[], $18::text[], $19::bigint[], $20::text[], $21::text[])
+                   $15::text[], $16::text[], $17::text[], $18::bigint[]) WITH ORDINALITY
          AS t(id, name, account, owner, pipeline, revision, stage, amount, currency, close_date, status, opened, closed,
-              won_amount, won_currency, loss_reason, loss_note, roles, stream_revision, transitions, amounts)
+              won_amount, won_currency, loss_reason, loss_note, stream_revision, n)
+       JOIN jsonb_array_elements($19::jsonb) WITH ORDINALITY AS j(nested, n) USING (n)
      ON CONFLICT (opportunity_id) DO UPDATE
         SET name = excluded.name, account_id = excluded.account_id, owner_id = excluded.owner_id,
             pipeline_id = excluded.pipeline_id, pipeline_revision = excluded.pipeline_revision,
@@ -264,10 +265,10 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
       rows.map((row) => row.wonCurrency),
       rows.map((row) => row.lossReason),
       rows.map((row) => row.lossNote),
-      rows.map((row) => JSON.stringify(row.contactRoles)),
       rows.map((row) => row.streamRevision.toString()),
-      rows.map((row) => JSON.stringify(row.transitions)),
-      rows.map((row) => JSON.stringify(row.amounts)),
+      // The JSON columns in one document: as elements of a text array, each would be escaped
+      // character by character into the array literal, the dearest part of a batch.
+      JSON.stringify(rows.map((row) => [row.contactRoles, row.transitions, row.amounts])),
     ],
   );
 
@@ -300,8 +301,11 @@ async function writeStageHistory(
     `INSERT INTO ${tx.schema.table('opportunity_stage_history')}
        (opportunity_id, seq, pipeline_id, stage_id, entry, entered_at, exited_at, exit, duration_seconds, owner_id, opened_at,
         next_entered_at, stages_reached)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                          $7::timestamptz[], $8::text[], $9::numeric[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::text[])`,
+     SELECT t.id, t.seq, t.pipeline, t.stage, t.entry, t.entered, t.exited, t.exit, t.duration, t.owner, t.opened, t.next_entered, r.reached
+       FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                   $7::timestamptz[], $8::text[], $9::numeric[], $10::text[], $11::timestamptz[], $12::timestamptz[]) WITH ORDINALITY
+         AS t(id, seq, pipeline, stage, entry, entered, exited, exit, duration, owner, opened, next_entered, n)
+       JOIN json_array_elements_text($13::json) WITH ORDINALITY AS r(reached, n) USING (n)`,
     [
       history.map((row) => row.opportunityId),
       history.map((row) => row.seq),
@@ -315,7 +319,8 @@ async function writeStageHistory(
       history.map((row) => dealOf(row).ownerId),
       history.map((row) => dealOf(row).openedAt),
       nextEntered,
-      reached,
+      // JSON text in one JSON document, not escaped into an array literal (see the opportunities).
+      JSON.stringify(reached),
     ],
   );
 }
