@@ -219,6 +219,19 @@ describe('attribution projection', () => {
       expect(order(sum.totals())).toEqual(order(creditTotalsDelta([], credits.flat())));
       expect(sum.totals().find((total) => total.dimension === 'all' && total.model === 'LINEAR' && total.basis === 'PIPELINE')?.deals).toBe(3);
     });
+
+    it('keeps shares exact over thousands of deals, carrying between the parts of the fraction', () => {
+      const deals = Array.from({ length: 3_000 }, (_, i) => ({ ...journey, deal: { ...journey.deal, opportunityId: `D${i}` } }));
+      const credits = deals.map((deal) => linear(deal));
+      const sum = new CreditTotalsSum();
+      for (const dealCredits of credits) sum.add(dealCredits);
+      const order = (deltas: ReturnType<typeof creditTotalsDelta>) =>
+        [...deltas].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      const totals = sum.totals();
+      expect(order(totals)).toEqual(order(creditTotalsDelta([], credits.flat())));
+      const all = totals.filter((total) => total.dimension === 'all');
+      expect(all.map((total) => [total.conversions, total.deals])).toEqual([['3000.000000000000000000', 3_000]]);
+    });
   });
 
   describe('decimalShares', () => {

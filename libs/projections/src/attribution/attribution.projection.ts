@@ -375,10 +375,11 @@ export function creditTotalsDelta(removed: readonly StoredCredit[], added: reado
   const groups = new Map<string, Group>();
   const add = (credit: StoredCredit, sign: 1 | -1) => {
     const share = sign === 1 ? scaledShare(credit.share) : -scaledShare(credit.share);
-    forEachTotalsGroup(credit, (id, key) => {
+    forEachTotalsGroup(credit, (common, dimension, key) => {
+      const id = `${common}\u0000${dimension}\u0000${key}`;
       let group = groups.get(id);
       if (!group) {
-        group = { key: key(), conversions: 0n, amountMinor: 0, dealsBefore: new Set(), dealsAfter: new Set() };
+        group = { key: totalsKey(credit, dimension, key), conversions: 0n, amountMinor: 0, dealsBefore: new Set(), dealsAfter: new Set() };
         groups.set(id, group);
       }
       group.conversions += share;
@@ -400,20 +401,34 @@ export function creditTotalsDelta(removed: readonly StoredCredit[], added: reado
  * `credit_totals` of every deal, summed as the deals are credited: what `creditTotalsDelta`
  * gives for all their credits at once, without holding them. Takes each deal's credits
  * together, as `dealCredits` gives them, a deal in one call only.
+ *
+ * It sums millions of shares during a rebuild, so a share is kept as three integers in
+ * ordinary numbers (whole units, then two nine-digit parts of the 18-place fraction) rather
+ * than one BigInt per addition: each part stays exact far beyond the number of credits a
+ * total can hold, and the carry is done once, when the totals are read.
  */
 export class CreditTotalsSum {
-  private readonly groups = new Map<string, { key: TotalsKey; conversions: bigint; amountMinor: number; deals: number; lastDeal: string }>();
+  /** Per model, currency, anchor day and basis, per dimension (TOTALS_DIMENSIONS order): the groups by key. */
+  private readonly groups = new Map<string, Array<Map<string, SummedGroup>>>();
 
   add(credits: readonly StoredCredit[]): void {
     for (const credit of credits) {
-      const share = scaledShare(credit.share);
-      forEachTotalsGroup(credit, (id, key) => {
-        const group = this.groups.get(id);
+      const share = shareParts(credit.share);
+      forEachTotalsGroup(credit, (common, dimension, key) => {
+        let byDimension = this.groups.get(common);
+        if (byDimension === undefined) {
+          byDimension = TOTALS_DIMENSIONS.map(() => new Map<string, SummedGroup>());
+          this.groups.set(common, byDimension);
+        }
+        const byKey = byDimension[dimension];
+        const group = byKey.get(key);
         if (group === undefined) {
-          this.groups.set(id, { key: key(), conversions: share, amountMinor: credit.creditMinor, deals: 1, lastDeal: credit.opportunityId });
+          byKey.set(key, { key: totalsKey(credit, dimension, key), ...share, amountMinor: credit.creditMinor, deals: 1, lastDeal: credit.opportunityId });
           return;
         }
-        group.conversions += share;
+        group.whole += share.whole;
+        group.high += share.high;
+        group.low += share.low;
         group.amountMinor += credit.creditMinor;
         if (group.lastDeal !== credit.opportunityId) {
           group.deals++;
@@ -424,23 +439,77 @@ export class CreditTotalsSum {
   }
 
   totals(): CreditTotalsDelta[] {
-    return [...this.groups.values()].map(({ key, conversions, amountMinor, deals }) => ({ ...key, conversions: decimalOf(conversions), amountMinor, deals }));
+    const totals: CreditTotalsDelta[] = [];
+    for (const byDimension of this.groups.values()) {
+      for (const byKey of byDimension) {
+        for (const group of byKey.values()) {
+          const { key, amountMinor, deals } = group;
+          totals.push({ ...key, conversions: decimalOfParts(group), amountMinor, deals });
+        }
+      }
+    }
+    return totals;
   }
+}
+
+/** A share as whole units and the two nine-digit halves of its fraction, each an integer, all of one sign. */
+interface ShareParts {
+  whole: number;
+  high: number;
+  low: number;
+}
+
+interface SummedGroup extends ShareParts {
+  readonly key: TotalsKey;
+  amountMinor: number;
+  deals: number;
+  lastDeal: string;
+}
+
+function shareParts(share: string): ShareParts {
+  const negative = share.startsWith('-');
+  const [whole, fraction = ''] = (negative ? share.slice(1) : share).split('.');
+  const digits = fraction.padEnd(Number(SHARE_PLACES), '0');
+  const sign = negative ? -1 : 1;
+  return { whole: sign * Number(whole), high: sign * Number(digits.slice(0, 9)), low: sign * Number(digits.slice(9, 18)) };
+}
+
+const SHARE_PART = 1e9;
+
+/** The sum of shares as an 18-place decimal, carrying from the low part up. */
+function decimalOfParts({ whole, high, low }: ShareParts): string {
+  if (whole < 0 || high < 0 || low < 0) {
+    return decimalOf(BigInt(whole) * SHARE_SCALE + BigInt(high) * BigInt(SHARE_PART) + BigInt(low));
+  }
+  // Whole multiples only: exact for any integer a double holds exactly.
+  const carry = (part: number) => (part - (part % SHARE_PART)) / SHARE_PART;
+  const carriedHigh = high + carry(low);
+  const units = whole + carry(carriedHigh);
+  const nine = (part: number) => String(part % SHARE_PART).padStart(9, '0');
+  return `${units}.${nine(carriedHigh)}${nine(low)}`;
 }
 
 type TotalsKey = Omit<CreditTotalsDelta, 'conversions' | 'amountMinor' | 'deals'>;
 
 /**
  * The totals groups a credit counts in, the whole deal's first, then one per dimension:
- * `id` tells groups apart, `key()` makes the group's key columns.
+ * `common` holds the model, currency, anchor day and basis, `dimension` is the place in
+ * TOTALS_DIMENSIONS, `key` the credit's key under it.
  */
-function forEachTotalsGroup(credit: StoredCredit, visit: (id: string, key: () => TotalsKey) => void): void {
-  const anchorDay = credit.anchorAt.slice(0, 10);
-  const common = `${credit.model}\u0000${credit.currency}\u0000${anchorDay}\u0000${credit.basis}`;
-  for (const dimension of TOTALS_DIMENSIONS) {
-    const key = dimension === TOTAL_DIMENSION ? '' : creditKeyOf(credit, dimension);
-    visit(`${common}\u0000${dimension}\u0000${key}`, () => ({ model: credit.model, currency: credit.currency, dimension, anchorDay, basis: credit.basis, key }));
+function forEachTotalsGroup(credit: StoredCredit, visit: (common: string, dimension: number, key: string) => void): void {
+  const common = `${credit.model}\u0000${credit.currency}\u0000${anchorDayOf(credit)}\u0000${credit.basis}`;
+  for (let dimension = 0; dimension < TOTALS_DIMENSIONS.length; dimension++) {
+    const name = TOTALS_DIMENSIONS[dimension];
+    visit(common, dimension, name === TOTAL_DIMENSION ? '' : creditKeyOf(credit, name));
   }
+}
+
+function totalsKey(credit: StoredCredit, dimension: number, key: string): TotalsKey {
+  return { model: credit.model, currency: credit.currency, dimension: TOTALS_DIMENSIONS[dimension], anchorDay: anchorDayOf(credit), basis: credit.basis, key };
+}
+
+function anchorDayOf(credit: StoredCredit): string {
+  return credit.anchorAt.slice(0, 10);
 }
 
 const TOTALS_DIMENSIONS = [TOTAL_DIMENSION, ...dimensions] as const;
