@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { comparePositions, type AllFeed, type EventStore, type FeedSubscription, type Position, type RecordedEnvelope } from '@revops/event-store';
+import { arrayParameters } from './array-parameters';
 import { BatchQueue, type Batch } from './batch-queue';
 import { ProjectionBookkeeping, type FailureReport, type VersionKey, type VersionRecord } from './bookkeeping';
 import { CheckpointMovedError } from './errors';
@@ -401,7 +402,7 @@ export class ProjectionRunner {
   }
 
   private transaction(tx: Sql): ProjectionTransaction {
-    return { schema: this.schema, rebuilding: this.rebuilding, query: (sql, parameters) => tx.query(sql, parameters) };
+    return { schema: this.schema, rebuilding: this.rebuilding, query: (sql, parameters) => tx.query(sql, arrayParameters(parameters)) };
   }
 
   private async caughtUp(lease: Lease): Promise<void> {
