@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { allProjections, Projections, schemaNameOf, type Projection } from '@revops/projections';
+import { allProjections, Projections, projectionSchema, schemaNameOf, type Projection } from '@revops/projections';
 import { checksumsOfSchema, eventually, FAST_RUNNER } from '../libs/projections/src/runner/testing/fixtures';
 import { useProjectionStores, type ProjectionStores } from './support/projection-stores';
 import { writeSalesHistory } from './support/sales-history';
@@ -59,6 +59,26 @@ describe('Read models kept up event by event and rebuilt from the log', () => {
       expect({ name, tables: await checksumsOfSchema(stores.sql, schemaNameOf(`${name}_rebuilt`, version)) }).toEqual({
         name,
         tables: keptUpTables,
+      });
+    }
+    // Finishing steps that drop keys and indexes to write their rows in bulk make them again:
+    // the rebuilt tables have every index their definition gives them.
+    const indexes = async (schema: string) =>
+      (
+        await stores.sql.query<{ definition: string }>(
+          `SELECT replace(indexdef, $1, 'rm') AS definition FROM pg_indexes WHERE schemaname = $1 ORDER BY indexname`,
+          [schema],
+        )
+      ).map((row) => row.definition);
+    for (const projection of allProjections) {
+      const defined = projectionSchema(`${projection.name}_defined`, projection.version);
+      await stores.sql.query(`CREATE SCHEMA ${defined.name}`);
+      for (const statement of projection.createTables(defined)) await stores.sql.query(statement);
+      const definedIndexes = await indexes(defined.name);
+      expect(definedIndexes.length).toBeGreaterThan(0);
+      expect({ name: projection.name, indexes: await indexes(schemaNameOf(`${projection.name}_rebuilt`, projection.version)) }).toEqual({
+        name: projection.name,
+        indexes: definedIndexes,
       });
     }
     const [totals] = await stores.sql.query<{ open: number; credits: number }>(
