@@ -406,6 +406,7 @@ export class ProjectionRunner {
   }
 
   private async caughtUp(lease: Lease): Promise<void> {
+    const rebuilt = this.rebuilding;
     if (this.rebuilding) {
       const { finishRebuild } = this.projection;
       const transactions: RebuildTransactions = {
@@ -416,7 +417,7 @@ export class ProjectionRunner {
       this.rebuilding = false;
     }
     // Before a rebuilt version takes over, so that it serves with statistics.
-    if (this.currentState !== 'live') await this.withTransientRetry(() => this.analyzeTables(), lease);
+    if (this.currentState !== 'live') await this.withTransientRetry(() => this.analyzeTables(rebuilt), lease);
     const outcome = await this.withTransientRetry(() => this.bookkeeping.caughtUp(this.key), lease);
     if (outcome === undefined) return;
     if (outcome.status !== 'live') {
@@ -435,14 +436,19 @@ export class ProjectionRunner {
   /**
    * Planner statistics for the tables a catch-up filled. Without them (and where autovacuum
    * is off or has not come round yet) the planner takes freshly rebuilt tables for empty and
-   * picks plans that crawl once queries read them.
+   * picks plans that crawl once queries read them. A rebuilt version's tables are vacuumed
+   * too, which is quick on tables only ever added to: it marks their pages all-visible, so
+   * the reports' covering indexes answer from the index alone from the first query on,
+   * instead of visiting every row's page (a third of the time of a quarter's sales metrics
+   * at a million events).
    */
-  private async analyzeTables(): Promise<void> {
+  private async analyzeTables(rebuilt: boolean): Promise<void> {
     const tables = await this.deps.sql.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'`,
       [this.schema.name],
     );
-    for (const { table_name } of tables) await this.deps.sql.query(`ANALYZE ${this.schema.table(table_name)}`);
+    const command = rebuilt ? 'VACUUM (ANALYZE)' : 'ANALYZE';
+    for (const { table_name } of tables) await this.deps.sql.query(`${command} ${this.schema.table(table_name)}`);
   }
 
   /** Whether the row says what this runner did not do itself. The serving version also drops retired tables here. */
