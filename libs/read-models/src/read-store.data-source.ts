@@ -28,6 +28,7 @@ export function readStoreDataSourceOptions(connection: ReadStoreConnection): Dat
     migrationsRun: false,
     synchronize: false,
     logger: new ReadStoreLogger(['error', 'warn', 'migration', 'schema']),
+    extra: { onConnect: turnJitOff },
     ...(connection.embedded
       ? {
           // PGlite runs one statement at a time and holds every other connection while a
@@ -40,6 +41,17 @@ export function readStoreDataSourceOptions(connection: ReadStoreConnection): Dat
         }
       : { poolSize: 10, connectTimeoutMS: 10_000 }),
   };
+}
+
+/**
+ * Every read-store session runs without PostgreSQL's JIT compiler, set on each pooled
+ * connection before its first use. The read store's statements are short, set-based writes
+ * and indexed reports; on fresh or large tables the planner's costs pass `jit_above_cost`
+ * and compiling a statement takes longer than running it. Measured on a 20,000-deal rebuild:
+ * attribution's finish went from about 8 s to under 1 s, nearly all of it compile time.
+ */
+async function turnJitOff(client: { query(sql: string): Promise<unknown> }): Promise<void> {
+  await client.query('SET jit = off');
 }
 
 /** Opens the read store and brings its schema up to date. */

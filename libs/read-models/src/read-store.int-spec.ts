@@ -106,6 +106,22 @@ describe('Read store', () => {
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
   });
 
+  it('runs every session without the JIT compiler, on each connection of the pool', async () => {
+    const dataSource = await open();
+    // Two transactions at once hold two connections of the pool (against embedded PostgreSQL
+    // the second waits for the first's, which is then reused).
+    const settings = await Promise.all(
+      [0, 1].map(() =>
+        dataSource.transaction(async (manager) => {
+          const [row] = (await manager.query(`SELECT current_setting('jit') AS jit, pg_backend_pid() AS pid, pg_sleep(0.05)`)) as { jit: string }[];
+          return row.jit;
+        }),
+      ),
+    );
+
+    expect(settings).toEqual(['off', 'off']);
+  });
+
   describe('projection_checkpoints', () => {
     it('stores a position at the top of the unsigned 64-bit range', async () => {
       const dataSource = await open();

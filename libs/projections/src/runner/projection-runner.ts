@@ -347,13 +347,7 @@ export class ProjectionRunner {
   private async commit(events: readonly RecordedEnvelope[], checkpoint: Position): Promise<void> {
     const expected = this.checkpointPosition;
     await this.deps.sql.transaction(async (tx) => {
-      if (events.length > 0) {
-        // A batch's statements are short; during a rebuild the fresh tables have no statistics,
-        // the planner's estimates run into the millions, and JIT would compile each statement
-        // for far longer than it runs.
-        await tx.query('SET LOCAL jit = off');
-        await this.projection.apply(events, this.transaction(tx));
-      }
+      if (events.length > 0) await this.projection.apply(events, this.transaction(tx));
       await this.bookkeeping.commit(tx, this.key, {
         expected,
         checkpoint,
