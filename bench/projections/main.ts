@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { pipeline as streamPipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -11,7 +12,6 @@ import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { EventStore, type Position } from '@revops/event-store';
-import { startEventStoreDevServer } from '@revops/eventstore-dev';
 import { allProjections, DEFAULT_RUNNER_SETTINGS, Projections, type RunnerSettings, typeOrmReadStore } from '@revops/projections';
 import { openReadStore, startEmbeddedPostgres, withClient } from '@revops/read-models';
 import { forEachConcurrently } from '@revops/platform';
@@ -31,7 +31,8 @@ real HTTP, against the built api in a process of its own: back to back (each cli
 next request once answered, which saturates the api) and paced (each waits --pause-ms, give or
 take half, after an answer, as a person at a dashboard does); every answer computed, then with
 answers kept per read-model state. Uses DATABASE_URL when set, embedded PostgreSQL otherwise;
-the event store is the dev server, on a fresh journal.
+the event store is the dev server, built, in a process of its own (as a real event store is), on a
+fresh journal.
 Defaults: --opportunities 106000 --clients 100 --requests 2000 (per query) --pause-ms 1000; --batch-size
 (events per projection transaction during the rebuild) defaults to the runner's own catch-up batch size. --keep-database leaves the rebuilt
 read store on a PostgreSQL server (DATABASE_URL) for inspection; drop it afterwards. --separate-reads
@@ -64,10 +65,11 @@ async function main(): Promise<void> {
     pauseMs: positiveInteger(values['pause-ms'], '--pause-ms', USAGE),
     sharedCatchUp: !values['separate-reads'],
     readStore: process.env.DATABASE_URL ? 'postgresql' : 'embedded',
+    eventStore: 'dev server, own process',
   };
   Logger.overrideLogger(['error', 'warn']);
   const dir = await mkdtemp(join(tmpdir(), 'revops-bench-projections-'));
-  const devServer = await startEventStoreDevServer({ dataDir: join(dir, 'eventstore'), port: 0 });
+  const devServer = await startEventStoreProcess(join(dir, 'eventstore'));
   const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
   const database = await freshDatabase(process.env.DATABASE_URL ?? embedded!.url, embedded !== undefined);
   const store = new EventStore({ connectionString: devServer.connectionString });
@@ -310,6 +312,33 @@ async function measureQueries(
   } finally {
     await api.close();
   }
+}
+
+/**
+ * The event-store dev server, built (`dist/`), as a process of its own: in production the event
+ * store is a server of its own, so neither the raw read nor the rebuild shares its event loop.
+ */
+async function startEventStoreProcess(dataDir: string): Promise<{ connectionString: string; close(): Promise<void> }> {
+  const root = join(__dirname, '..', '..', '..');
+  const child = spawn(process.execPath, ['-r', join(root, 'tools', 'register-aliases.js'), join(root, 'dist', 'apps', 'eventstore-dev', 'src', 'main.js'), '--data', dataDir, '--port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const connectionString = await new Promise<string>((resolve, reject) => {
+    void exited.then((code) => reject(new Error(`The event-store dev server exited with ${code} before it listened`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = line.startsWith('{') ? (JSON.parse(line) as { msg?: string; connectionString?: string }) : {};
+      if (entry.msg === 'listening' && entry.connectionString) resolve(entry.connectionString);
+    });
+  });
+  return {
+    connectionString,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** The built api (`dist/`, which `npm run bench:projections` builds first) started as a child process on a free port. */
