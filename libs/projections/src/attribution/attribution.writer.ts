@@ -219,6 +219,10 @@ export async function creditEveryDeal(transactions: RebuildTransactions): Promis
   await forEachConcurrently(parts, transactions.parallelism, (part) =>
     transactions.run(async (tx) => {
       const sql = attributionSql(tx);
+      // A part's deals are read by key, from tables a rebuild has just written and the server
+      // holds in memory. At the default cost of a random read the planner would rather hash
+      // every deal for each part: about 90 ms a part at 106,000 deals, against 20 ms by key.
+      await sql.query('SET LOCAL random_page_cost = 1.1');
       const journeys = await readDealJourneys(sql, part);
       const credits = journeys.flatMap((journey) => dealCredits(journey, { models: storedModelSpecs }));
       await insertAllCredits(credits, sql);
