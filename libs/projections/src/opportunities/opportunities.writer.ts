@@ -55,11 +55,6 @@ export const opportunitiesProjection: Projection = {
        transitions jsonb NOT NULL,
        amounts jsonb NOT NULL
      )`,
-    `CREATE INDEX ON ${schema.table('opportunities')} (pipeline_id, status, stage_id)`,
-    `CREATE INDEX ON ${schema.table('opportunities')} (owner_id)`,
-    `CREATE INDEX ON ${schema.table('opportunities')} (pipeline_id, opened_at) INCLUDE (owner_id)`,
-    // One owner's deals of a pipeline by status, newest first, and their count from the index alone.
-    `CREATE INDEX ON ${schema.table('opportunities')} (pipeline_id, owner_id, status, opened_at)`,
     `CREATE TABLE ${schema.table('opportunity_stage_history')} (
        opportunity_id text NOT NULL,
        seq integer NOT NULL,
@@ -79,8 +74,6 @@ export const opportunitiesProjection: Projection = {
        stages_reached text NOT NULL,
        PRIMARY KEY (opportunity_id, seq)
      )`,
-    `CREATE INDEX ON ${schema.table('opportunity_stage_history')} (pipeline_id, opened_at)
-       INCLUDE (entered_at, next_entered_at, stages_reached, owner_id)`,
     `CREATE TABLE ${schema.table('opportunity_amount_history')} (
        opportunity_id text NOT NULL,
        position numeric(20,0) NOT NULL,
@@ -101,13 +94,6 @@ export const opportunitiesProjection: Projection = {
        count_delta integer NOT NULL,
        amount_delta_minor bigint NOT NULL
      )`,
-    // The part of a day before an instant, and one owner's changes (few enough to need no
-    // totals), read from the index alone.
-    `CREATE INDEX ON ${schema.table('open_deal_deltas')} (opportunity_id)`,
-    `CREATE INDEX ON ${schema.table('open_deal_deltas')} (pipeline_id, at)
-       INCLUDE (stage_id, currency, count_delta, amount_delta_minor)`,
-    `CREATE INDEX ON ${schema.table('open_deal_deltas')} (pipeline_id, owner_id, at)
-       INCLUDE (stage_id, currency, count_delta, amount_delta_minor)`,
     // Totals carried in their key's index, so a report sums them from the index alone.
     `CREATE TABLE ${schema.table('open_deal_totals')} (
        pipeline_id text NOT NULL,
@@ -133,10 +119,31 @@ export const opportunitiesProjection: Projection = {
        won_amount_until timestamptz,
        PRIMARY KEY (opportunity_id, seq)
      )`,
-    // A period's closes, read from the index alone.
-    `CREATE INDEX ON ${schema.table('deal_closes')} (pipeline_id, closed_at)
-       INCLUDE (opportunity_id, owner_id, outcome, opened_at, reopened_at, won_amount_minor, won_currency, won_amount_until)`,
   ],
+  // The reports' indexes. A batch reads and replaces rows by their keys only. The names are
+  // those PostgreSQL gave these indexes when the tables created them.
+  indexesAfterCatchUp: (schema: ProjectionSchema) => {
+    const index = (name: string, table: string, columns: string) => `CREATE INDEX IF NOT EXISTS ${name} ON ${schema.table(table)} ${columns}`;
+    return [
+      // A period's closes, read from the index alone.
+      index(
+        'deal_closes_pipeline_id_closed_at_opportunity_id_owner_id_o_idx',
+        'deal_closes',
+        '(pipeline_id, closed_at) INCLUDE (opportunity_id, owner_id, outcome, opened_at, reopened_at, won_amount_minor, won_currency, won_amount_until)',
+      ),
+      index('opportunity_stage_history_pipeline_id_opened_at_entered_at__idx', 'opportunity_stage_history', '(pipeline_id, opened_at) INCLUDE (entered_at, next_entered_at, stages_reached, owner_id)'),
+      // The part of a day before an instant, and one owner's changes (few enough to need no
+      // totals), read from the index alone; and a deal's changes, which a batch nets.
+      index('open_deal_deltas_pipeline_id_at_stage_id_currency_count_del_idx', 'open_deal_deltas', '(pipeline_id, at) INCLUDE (stage_id, currency, count_delta, amount_delta_minor)'),
+      index('open_deal_deltas_pipeline_id_owner_id_at_stage_id_currency__idx', 'open_deal_deltas', '(pipeline_id, owner_id, at) INCLUDE (stage_id, currency, count_delta, amount_delta_minor)'),
+      index('open_deal_deltas_opportunity_id_idx', 'open_deal_deltas', '(opportunity_id)'),
+      index('opportunities_pipeline_id_status_stage_id_idx', 'opportunities', '(pipeline_id, status, stage_id)'),
+      index('opportunities_owner_id_idx', 'opportunities', '(owner_id)'),
+      index('opportunities_pipeline_id_opened_at_owner_id_idx', 'opportunities', '(pipeline_id, opened_at) INCLUDE (owner_id)'),
+      // One owner's deals of a pipeline by status, newest first, and their count from the index alone.
+      index('opportunities_pipeline_id_owner_id_status_opened_at_idx', 'opportunities', '(pipeline_id, owner_id, status, opened_at)'),
+    ];
+  },
   apply: async (batch, tx) => {
     const ids = [...new Set(batch.map((event) => (event.data as { opportunityId: string }).opportunityId))];
     await writeOpportunities(opportunityChanges(await readOpportunities(ids, tx), batch), tx);

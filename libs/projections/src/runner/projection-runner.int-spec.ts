@@ -517,6 +517,35 @@ describe('ProjectionRunner against the event-store dev server and PostgreSQL', (
       expect(Number(relallvisible)).toBeGreaterThan(0);
     });
 
+    it('builds the indexes a projection leaves to the end of the catch-up once it has caught up, and keeps them live', async () => {
+      const category = uniqueCategory('indexed');
+      const counts = streamCountsProjection({ name: 'counts_indexed', consumes: { streamNamePrefixes: [`${category}-`] } });
+      // What each batch found, asked inside its own transaction.
+      const indexSeenByBatch: number[] = [];
+      const projection: Projection = {
+        ...counts,
+        indexesAfterCatchUp: (schema) => [`CREATE INDEX IF NOT EXISTS stream_counts_last_type_idx ON ${schema.table('stream_counts')} (last_type)`],
+        apply: async (batch, tx) => {
+          const [{ n }] = (await tx.query(
+            `SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'rm_counts_indexed_v1' AND indexname = 'stream_counts_last_type_idx'`,
+          )) as { n: number }[];
+          indexSeenByBatch.push(n);
+          await counts.apply(batch, tx);
+        },
+      };
+      await appendEvents(store, category, 30);
+      const instance = startProjections([projection]);
+      await eventually(() => instance.serving.resolve('counts_indexed').catch(() => undefined), Boolean, 'a version serves');
+      const batchesWhileCatchingUp = indexSeenByBatch.length;
+      await appendEvents(store, category, 1);
+      await eventually(() => indexSeenByBatch.length, (batches) => batches > batchesWhileCatchingUp, 'a live batch');
+
+      expect(batchesWhileCatchingUp).toBeGreaterThan(0);
+      expect(indexSeenByBatch.slice(0, batchesWhileCatchingUp)).toEqual(Array.from({ length: batchesWhileCatchingUp }, () => 0));
+      expect(indexSeenByBatch.slice(batchesWhileCatchingUp)).toEqual([1]);
+      expect((await countsIn(sql, 'rm_counts_indexed_v1')).reduce((sum, row) => sum + row.events, 0)).toBe(31);
+    });
+
     it('gets past a long tail of events it does not consume, which a read waiting for the last of them needs', async () => {
       const category = uniqueCategory('tailed');
       const projection = streamCountsProjection({ name: 'counts_tail', consumes: { streamNamePrefixes: [`${category}-`] } });

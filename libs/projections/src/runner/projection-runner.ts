@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { comparePositions, type AllFeed, type EventStore, type FeedSubscription, type Position, type RecordedEnvelope } from '@revops/event-store';
+import { forEachConcurrently } from '@revops/platform';
 import { arrayParameters } from './array-parameters';
 import { BatchQueue, type Batch } from './batch-queue';
 import { ProjectionBookkeeping, type FailureReport, type VersionKey, type VersionRecord } from './bookkeeping';
@@ -407,6 +408,16 @@ export class ProjectionRunner {
         parallelism: this.settings.finishParallelism,
         run: (work) => this.deps.sql.transaction((tx) => work(this.transaction(tx))),
       };
+      const indexes = this.projection.indexesAfterCatchUp?.(this.schema) ?? [];
+      await this.withTransientRetry(
+        () =>
+          forEachConcurrently(indexes, transactions.parallelism, (statement) =>
+            transactions.run(async (tx) => {
+              await tx.query(statement);
+            }),
+          ),
+        lease,
+      );
       if (finishRebuild) await this.withTransientRetry(() => finishRebuild.call(this.projection, transactions), lease);
       this.rebuilding = false;
     }

@@ -52,6 +52,14 @@ export interface Projection {
    */
   createTables(schema: ProjectionSchema): readonly string[];
   /**
+   * Indexes that nothing reads while the version catches up from the start of `$all`:
+   * `CREATE INDEX IF NOT EXISTS` statements with explicit names, part of the version's
+   * definition as `createTables` is. The runner builds them once the version has caught up
+   * for the first time, before `finishRebuild`: a build from the finished table sorts once,
+   * where keeping the index up to date through the catch-up costs a B-tree insertion per row.
+   */
+  indexesAfterCatchUp?(schema: ProjectionSchema): readonly string[];
+  /**
    * Applies a batch of events, in `$all` order, with set-based SQL (multi-row upserts). It may
    * be called again with the same events after a rollback, never after a commit.
    */
