@@ -71,15 +71,26 @@ describe('Read models kept up event by event and rebuilt from the log', () => {
           [schema],
         )
       ).map((row) => row.definition);
+    const constraints = async (schema: string) =>
+      (
+        await stores.sql.query<{ definition: string }>(
+          `SELECT format('%s %s %s', c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)) AS definition
+             FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+            WHERE n.nspname = $1 ORDER BY 1`,
+          [schema],
+        )
+      ).map((row) => row.definition.replaceAll(schema, 'rm'));
     for (const projection of allProjections) {
       const defined = projectionSchema(`${projection.name}_defined`, projection.version);
       await stores.sql.query(`CREATE SCHEMA ${defined.name}`);
       for (const statement of [...projection.createTables(defined), ...(projection.indexesAfterCatchUp?.(defined) ?? [])]) await stores.sql.query(statement);
       const definedIndexes = await indexes(defined.name);
       expect(definedIndexes.length).toBeGreaterThan(0);
-      expect({ name: projection.name, indexes: await indexes(schemaNameOf(`${projection.name}_rebuilt`, projection.version)) }).toEqual({
+      const rebuilt = schemaNameOf(`${projection.name}_rebuilt`, projection.version);
+      expect({ name: projection.name, indexes: await indexes(rebuilt), constraints: await constraints(rebuilt) }).toEqual({
         name: projection.name,
         indexes: definedIndexes,
+        constraints: await constraints(defined.name),
       });
     }
     const [totals] = await stores.sql.query<{ open: number; credits: number }>(

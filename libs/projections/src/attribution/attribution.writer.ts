@@ -138,7 +138,8 @@ export const attributionProjection: Projection = {
        amount_minor bigint NOT NULL,
        deals integer NOT NULL
      )`,
-    ...creditIndexes(schema).create,
+    ...creditIndexes(schema).build,
+    ...creditIndexes(schema).attach,
   ],
   apply: (batch, tx) => writeAttribution(attributionInputs(batch), tx),
   finishRebuild: (transactions) => creditEveryDeal(transactions),
@@ -146,9 +147,12 @@ export const attributionProjection: Projection = {
 
 /**
  * The keys of `credits` and `credit_totals` and the credits' report index: made with the
- * tables, and dropped and made again by a rebuild's finish around writing every row.
+ * tables, and dropped and made again by a rebuild's finish around writing every row. The keys
+ * are built as unique indexes and only then made the tables' primary keys: building a key
+ * with ALTER TABLE locks out every other build on its table, CREATE INDEX does not, so a
+ * finish builds all three side by side.
  */
-function creditIndexes(schema: ProjectionSchema): { drop: string[]; create: string[] } {
+function creditIndexes(schema: ProjectionSchema): { drop: string[]; build: string[]; attach: string[] } {
   const credits = schema.table('credits');
   const totals = schema.table('credit_totals');
   const reportIndex = schema.table('credits_model_anchor_at_idx');
@@ -158,13 +162,16 @@ function creditIndexes(schema: ProjectionSchema): { drop: string[]; create: stri
       `DROP INDEX IF EXISTS ${reportIndex}`,
       `ALTER TABLE ${totals} DROP CONSTRAINT IF EXISTS credit_totals_pkey`,
     ],
-    // Built two at a time by a finish: the first two are on different tables, as two builds
-    // on one table would wait for each other's lock.
-    create: [
-      `ALTER TABLE ${credits} ADD CONSTRAINT credits_pkey PRIMARY KEY (opportunity_id, basis, model, touchpoint_id)`,
-      `ALTER TABLE ${totals} ADD CONSTRAINT credit_totals_pkey PRIMARY KEY (model, currency, dimension, anchor_day, basis, key)`,
+    // Longest first, for a finish that builds two at a time.
+    build: [
       // Reports read one model over a period of anchors, both bases at once (ROAS needs revenue).
       `CREATE INDEX credits_model_anchor_at_idx ON ${credits} (model, anchor_at)`,
+      `CREATE UNIQUE INDEX credits_pkey ON ${credits} (opportunity_id, basis, model, touchpoint_id)`,
+      `CREATE UNIQUE INDEX credit_totals_pkey ON ${totals} (model, currency, dimension, anchor_day, basis, key)`,
+    ],
+    attach: [
+      `ALTER TABLE ${credits} ADD CONSTRAINT credits_pkey PRIMARY KEY USING INDEX credits_pkey`,
+      `ALTER TABLE ${totals} ADD CONSTRAINT credit_totals_pkey PRIMARY KEY USING INDEX credit_totals_pkey`,
     ],
   };
 }
@@ -203,11 +210,11 @@ export async function creditEveryDeal(transactions: RebuildTransactions): Promis
   // rows are unique by construction.
   const { deals, indexes } = await transactions.run(async (tx) => {
     const sql = attributionSql(tx);
-    const { drop, create } = creditIndexes(tx.schema);
+    const { drop, ...indexes } = creditIndexes(tx.schema);
     for (const statement of drop) await sql.query(statement);
     await sql.query(`TRUNCATE ${sql.table('credits')}, ${sql.table('credit_totals')}`);
     const ids = await sql.query<{ opportunity_id: string }>(`SELECT opportunity_id FROM ${sql.table('deals')} ORDER BY opportunity_id`);
-    return { deals: ids, indexes: create };
+    return { deals: ids, indexes };
   });
   const parts: string[][] = [];
   for (let start = 0; start < deals.length; start += RECOMPUTE_CHUNK) {
@@ -237,12 +244,13 @@ export async function creditEveryDeal(transactions: RebuildTransactions): Promis
       await insertTotals(part, attributionSql(tx));
     }),
   );
-  await forEachConcurrently(indexes, transactions.parallelism, (statement) =>
+  await forEachConcurrently(indexes.build, transactions.parallelism, (statement) =>
     transactions.run(async (tx) => {
       await tx.query(statement);
     }),
   );
   await transactions.run(async (tx) => {
+    for (const statement of indexes.attach) await tx.query(statement);
     const sql = attributionSql(tx);
     const leads = await sql.query<{ contact_id: string }>(`SELECT contact_id FROM ${sql.table('leads')} ORDER BY contact_id`);
     for (let start = 0; start < leads.length; start += RECOMPUTE_CHUNK) {
