@@ -165,7 +165,9 @@ async function fill(pool: Pool, config: ReportBenchConfig) {
     // Contact roles are unique per deal; a repeated draw is dropped by the writer's upsert.
     await writeAttribution(inputs, tx);
   }
-  // Straight through the pool, statement by statement, two at once.
+  // As the runner ends a rebuild: the indexes left to the end of the catch-up, then the finish,
+  // straight through the pool, statement by statement, two at once.
+  for (const statement of attributionProjection.indexesAfterCatchUp?.(tx.schema) ?? []) await pool.query(statement);
   await attributionProjection.finishRebuild?.({ parallelism: 2, run: (work) => work(tx) });
   const spend = Array.from({ length: CAMPAIGNS }, (_, index) => index + 1);
   await pool.query(

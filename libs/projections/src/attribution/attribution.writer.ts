@@ -1,6 +1,6 @@
 import { DEFAULT_LOOKBACK_DAYS, dimensions, type Basis } from '@revops/attribution';
 import { forEachConcurrently } from '@revops/platform';
-import type { Projection, ProjectionSchema, ProjectionTransaction, RebuildTransactions } from '../runner/projection';
+import { indexAfterCatchUp, type Projection, type ProjectionSchema, type ProjectionTransaction, type RebuildTransactions } from '../runner/projection';
 import { lastTouchAtOrBefore, readDealJourneys, type AttributionSql } from './attribution-journeys';
 import { dimensionColumns } from './attribution-keys';
 import { utcText } from '../runner/utc-text';
@@ -53,9 +53,6 @@ export const attributionProjection: Projection = {
        medium text,
        content text
      )`,
-    `CREATE INDEX ON ${schema.table('touches')} (person_key, occurred_at)`,
-    `CREATE INDEX ON ${schema.table('touches')} (account_id, occurred_at) WHERE account_id IS NOT NULL`,
-    `CREATE INDEX ON ${schema.table('touches')} (occurred_at)`,
     // Person keys other than the contact's own id that lead to its touches: stitched anonymous
     // histories, and every key of a contact merged into it.
     `CREATE TABLE ${schema.table('person_keys')} (
@@ -75,8 +72,6 @@ export const attributionProjection: Projection = {
        -- A contact merged into another is its duplicate: reports count the survivor only.
        merged_into text
      )`,
-    `CREATE INDEX ON ${schema.table('leads')} (lead_at)`,
-    `CREATE INDEX ON ${schema.table('leads')} (mql_at)`,
     // The log position of the last event that changed any input: results derived from the
     // inputs (the data-driven models) stay valid while it stands still. A position, not a
     // count of batches, so it does not depend on how the log was cut into batches.
@@ -95,15 +90,11 @@ export const attributionProjection: Projection = {
        won_amount_minor bigint,
        won_currency char(3)
      )`,
-    `CREATE INDEX ON ${schema.table('deals')} (account_id)`,
-    `CREATE INDEX ON ${schema.table('deals')} (opened_at)`,
-    `CREATE INDEX ON ${schema.table('deals')} (won_at) WHERE won_at IS NOT NULL`,
     `CREATE TABLE ${schema.table('deal_contacts')} (
        opportunity_id text NOT NULL,
        contact_id text NOT NULL,
        PRIMARY KEY (opportunity_id, contact_id)
      )`,
-    `CREATE INDEX ON ${schema.table('deal_contacts')} (contact_id)`,
     `CREATE TABLE ${schema.table('credits')} (
        opportunity_id text NOT NULL,
        basis text NOT NULL CHECK (basis IN ('PIPELINE', 'REVENUE')),
@@ -141,6 +132,23 @@ export const attributionProjection: Projection = {
     ...creditIndexes(schema).build,
     ...creditIndexes(schema).attach,
   ],
+  // A rebuild's batches only add inputs, by their keys; its finish reads the touches through
+  // their indexes, built before it. (`person_keys` keeps its index: a merge reads it.) The
+  // names are those PostgreSQL gave these indexes when the tables created them.
+  indexesAfterCatchUp: (schema: ProjectionSchema) => {
+    const index = (name: string, table: string, definition: string) => indexAfterCatchUp(schema, name, table, definition);
+    return [
+      index('touches_person_key_occurred_at_idx', 'touches', '(person_key, occurred_at)'),
+      index('touches_account_id_occurred_at_idx', 'touches', '(account_id, occurred_at) WHERE account_id IS NOT NULL'),
+      index('touches_occurred_at_idx', 'touches', '(occurred_at)'),
+      index('leads_lead_at_idx', 'leads', '(lead_at)'),
+      index('leads_mql_at_idx', 'leads', '(mql_at)'),
+      index('deals_account_id_idx', 'deals', '(account_id)'),
+      index('deals_opened_at_idx', 'deals', '(opened_at)'),
+      index('deals_won_at_idx', 'deals', '(won_at) WHERE won_at IS NOT NULL'),
+      index('deal_contacts_contact_id_idx', 'deal_contacts', '(contact_id)'),
+    ];
+  },
   apply: (batch, tx) => writeAttribution(attributionInputs(batch), tx),
   finishRebuild: (transactions) => creditEveryDeal(transactions),
 };

@@ -1,5 +1,5 @@
 import type { ContactRole } from '@revops/domain';
-import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
+import { indexAfterCatchUp, type Projection, type ProjectionSchema, type ProjectionTransaction } from '../runner/projection';
 import { utcText } from '../runner/utc-text';
 import {
   opportunityChanges,
@@ -123,7 +123,7 @@ export const opportunitiesProjection: Projection = {
   // The reports' indexes. A batch reads and replaces rows by their keys only. The names are
   // those PostgreSQL gave these indexes when the tables created them.
   indexesAfterCatchUp: (schema: ProjectionSchema) => {
-    const index = (name: string, table: string, columns: string) => `CREATE INDEX IF NOT EXISTS ${name} ON ${schema.table(table)} ${columns}`;
+    const index = (name: string, table: string, definition: string) => indexAfterCatchUp(schema, name, table, definition);
     return [
       // A period's closes, read from the index alone.
       index(
