@@ -136,7 +136,7 @@ export const attributionProjection: Projection = {
   // their indexes, built before it. (`person_keys` keeps its index: a merge reads it.) The
   // names are those PostgreSQL gave these indexes when the tables created them.
   indexesAfterCatchUp: (schema: ProjectionSchema) => {
-    const index = (name: string, table: string, definition: string) => indexAfterCatchUp(schema, name, table, definition);
+    const index = indexAfterCatchUp(schema);
     return [
       index('touches_person_key_occurred_at_idx', 'touches', '(person_key, occurred_at)'),
       index('touches_account_id_occurred_at_idx', 'touches', '(account_id, occurred_at) WHERE account_id IS NOT NULL'),

@@ -123,7 +123,7 @@ export const opportunitiesProjection: Projection = {
   // The reports' indexes. A batch reads and replaces rows by their keys only. The names are
   // those PostgreSQL gave these indexes when the tables created them.
   indexesAfterCatchUp: (schema: ProjectionSchema) => {
-    const index = (name: string, table: string, definition: string) => indexAfterCatchUp(schema, name, table, definition);
+    const index = indexAfterCatchUp(schema);
     return [
       // A period's closes, read from the index alone.
       index(

@@ -124,11 +124,12 @@ export function projectionSchema(name: string, version: number): ProjectionSchem
 }
 
 /**
- * An index of `indexesAfterCatchUp`: named, so that building it again (a rebuild resumed
- * after a crash, or tables made before the index was left to the end) does nothing.
+ * Writes the statements of `indexesAfterCatchUp` in `schema`: each index named, so that
+ * building it again (a rebuild resumed after a crash, or tables made before the index was
+ * left to the end) does nothing.
  */
-export function indexAfterCatchUp(schema: ProjectionSchema, name: string, table: string, definition: string): string {
-  return `CREATE INDEX IF NOT EXISTS ${name} ON ${schema.table(table)} ${definition}`;
+export function indexAfterCatchUp(schema: ProjectionSchema): (name: string, table: string, definition: string) => string {
+  return (name, table, definition) => `CREATE INDEX IF NOT EXISTS ${name} ON ${schema.table(table)} ${definition}`;
 }
 
 export function schemaNameOf(name: string, version: number): string {
