@@ -223,6 +223,9 @@ describe('opportunities projection', () => {
       ]);
       // The current stage is what the write side decided last, whatever its business time.
       expect(later.opportunities[0].stageId).toBe('proposal');
+      // The stored history is what the new one replaces; the first batch had none to replace.
+      expect(later.replaced).toEqual([ID]);
+      expect(first.replaced).toEqual([]);
     });
 
     it('adds only the backdated amount change, at its own business time; the stored figures stay as they are', () => {
@@ -401,6 +404,6 @@ describe('opportunities projection', () => {
   });
 
   it('has nothing to change for an empty batch', () => {
-    expect(project([])).toEqual({ opportunities: [], stageHistory: [], amountHistory: [], openDealDeltas: [], closes: [] });
+    expect(project([])).toEqual({ opportunities: [], replaced: [], stageHistory: [], amountHistory: [], openDealDeltas: [], closes: [] });
   });
 });

@@ -112,6 +112,11 @@ export interface DealCloseRow {
 export interface OpportunityChanges {
   /** The new state of every opportunity the batch touched. */
   readonly opportunities: readonly OpportunityRow[];
+  /**
+   * Those of them that were stored before the batch, whose stored stage history and closes
+   * the batch replaces. A deal the batch opened has none to replace.
+   */
+  readonly replaced: readonly string[];
   /** The complete stage history of those opportunities, replacing what was stored. */
   readonly stageHistory: readonly StageHistoryRow[];
   /** The batch's new amount figures, added to the stored ones. */
@@ -160,7 +165,8 @@ export function opportunityChanges(
     openDealDeltas.push(...difference(openDealDeltasOf(row, stays), stored ? openDealDeltasOf(stored, stageHistoryOf(stored)) : []));
     closes.push(...closesOf(row, stays));
   }
-  return { opportunities, stageHistory, amountHistory, openDealDeltas, closes };
+  const replaced = opportunities.filter((row) => current.has(row.opportunityId)).map((row) => row.opportunityId);
+  return { opportunities, replaced, stageHistory, amountHistory, openDealDeltas, closes };
 }
 
 function amountFigureOf(event: OpportunityEvent): Pick<AmountHistoryRow, 'kind' | 'amountMinor' | 'currency'> | null {

@@ -279,19 +279,18 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
     ],
   );
 
-  const ids = rows.map((row) => row.opportunityId);
-  await writeStageHistory(changes.stageHistory, new Map(rows.map((row) => [row.opportunityId, row])), ids, tx);
+  await writeStageHistory(changes.stageHistory, new Map(rows.map((row) => [row.opportunityId, row])), changes.replaced, tx);
   await writeOpenDealDeltas(changes.openDealDeltas, tx);
-  await writeCloses(changes.closes, ids, tx);
+  await writeCloses(changes.closes, changes.replaced, tx);
 }
 
 async function writeStageHistory(
   history: OpportunityChanges['stageHistory'],
   deals: ReadonlyMap<string, OpportunityRow>,
-  ids: readonly string[],
+  replaced: readonly string[],
   tx: ProjectionTransaction,
 ): Promise<void> {
-  await tx.query(`DELETE FROM ${tx.schema.table('opportunity_stage_history')} WHERE opportunity_id = ANY($1::text[])`, [ids]);
+  await deleteRowsOf(replaced, 'opportunity_stage_history', tx);
   if (history.length === 0) return;
   const dealOf = (row: StageHistoryRow) => deals.get(row.opportunityId) as OpportunityRow;
   // Each deal's stays come together, in seq order.
@@ -431,8 +430,8 @@ async function finishOpenDealDeltas(tx: ProjectionTransaction): Promise<void> {
   );
 }
 
-async function writeCloses(closes: OpportunityChanges['closes'], ids: readonly string[], tx: ProjectionTransaction): Promise<void> {
-  await tx.query(`DELETE FROM ${tx.schema.table('deal_closes')} WHERE opportunity_id = ANY($1::text[])`, [ids]);
+async function writeCloses(closes: OpportunityChanges['closes'], replaced: readonly string[], tx: ProjectionTransaction): Promise<void> {
+  await deleteRowsOf(replaced, 'deal_closes', tx);
   if (closes.length === 0) return;
   await tx.query(
     `INSERT INTO ${tx.schema.table('deal_closes')}
@@ -454,6 +453,11 @@ async function writeCloses(closes: OpportunityChanges['closes'], ids: readonly s
       closes.map((row) => row.wonAmountUntil),
     ],
   );
+}
+
+/** The stored rows of these opportunities in `table`, which the batch writes anew. */
+async function deleteRowsOf(ids: readonly string[], table: string, tx: ProjectionTransaction): Promise<void> {
+  if (ids.length > 0) await tx.query(`DELETE FROM ${tx.schema.table(table)} WHERE opportunity_id = ANY($1::text[])`, [ids]);
 }
 
 async function writeAmountHistory(figures: OpportunityChanges['amountHistory'], tx: ProjectionTransaction): Promise<void> {

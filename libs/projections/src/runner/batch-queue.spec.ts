@@ -41,6 +41,26 @@ describe('BatchQueue', () => {
     expect(Date.now() - started).toBeLessThan(500);
   });
 
+  it('waits catchUpBatchWaitMs for a full batch while catching up, then maxBatchWaitMs', async () => {
+    const queue = new BatchQueue({ ...limits, catchUpBatchSize: 3, catchUpBatchWaitMs: 200 });
+    await queue.push(anEnvelope(10));
+    setTimeout(() => void queue.push(anEnvelope(20)), 80);
+    setTimeout(() => void queue.push(anEnvelope(30)), 120);
+    let started = Date.now();
+
+    expect(batchOf(await queue.take(1_000)).commits).toEqual([10, 20, 30]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+
+    queue.caughtUp();
+    await queue.push(anEnvelope(40));
+    expect(batchOf(await queue.take(1_000))).toMatchObject({ commits: [], caughtUp: true });
+    setTimeout(() => void queue.push(anEnvelope(50)), 80);
+    started = Date.now();
+
+    expect(batchOf(await queue.take(1_000)).commits).toEqual([40]);
+    expect(Date.now() - started).toBeLessThan(75);
+  });
+
   it('closes a batch at once when the subscription has caught up', async () => {
     const queue = new BatchQueue({ ...limits, maxBatchWaitMs: 10_000 });
     await queue.push(anEnvelope(10));

@@ -12,6 +12,12 @@ export interface BatchLimits {
   catchUpBatchSize?: number;
   /** …or this long after its first event arrived, whichever comes first. */
   maxBatchWaitMs: number;
+  /**
+   * …or this long while the subscription is still reading history: a consumer quicker than the
+   * read (which goes at the pace of its slowest consumer) would otherwise commit whatever
+   * arrived during its last batch, many small transactions. Defaults to maxBatchWaitMs.
+   */
+  catchUpBatchWaitMs?: number;
   /** Events held before the subscription is made to wait: the backpressure on reading `$all`. */
   capacity: number;
 }
@@ -129,7 +135,7 @@ export class BatchQueue {
   /**
    * Waits up to `idleMs` for something to arrive, then collects a batch: up to
    * `maxBatchSize` events (`catchUpBatchSize` before the first caught-up marker), closed
-   * early by a caught-up marker or by `maxBatchWaitMs` after its first event.
+   * early by a caught-up marker or by `maxBatchWaitMs` (`catchUpBatchWaitMs`) after its first event.
    */
   async take(idleMs: number): Promise<Taken> {
     if (this.items.length === 0) {
@@ -141,7 +147,9 @@ export class BatchQueue {
     let checkpoint: Position | null = null;
     let caughtUp = false;
     let firstArrival: number | undefined;
-    const size = this.live ? this.limits.maxBatchSize : (this.limits.catchUpBatchSize ?? this.limits.maxBatchSize);
+    const { limits } = this;
+    const size = this.live ? limits.maxBatchSize : (limits.catchUpBatchSize ?? limits.maxBatchSize);
+    const wait = this.live ? limits.maxBatchWaitMs : (limits.catchUpBatchWaitMs ?? limits.maxBatchWaitMs);
     for (;;) {
       while (this.items.length > 0 && events.length < size && !caughtUp) {
         const item = this.items.shift() as Item;
@@ -159,7 +167,7 @@ export class BatchQueue {
         }
       }
       if (events.length === 0 || events.length >= size || caughtUp || this.closed) break;
-      const remaining = (firstArrival as number) + this.limits.maxBatchWaitMs - this.now();
+      const remaining = (firstArrival as number) + wait - this.now();
       if (remaining <= 0) break;
       if (this.items.length === 0) await this.waitForItems(remaining);
     }

@@ -30,6 +30,8 @@ export interface RunnerSettings {
   catchUpBatchSize: number;
   /** How long the first event of a batch waits for more before the batch is applied. */
   maxBatchWaitMs: number;
+  /** The same while catching up, when nobody waits on each batch yet (see BatchLimits). */
+  catchUpBatchWaitMs: number;
   /** Events read ahead of the batch being applied; the subscription waits beyond it. */
   queueCapacity: number;
   /** For batches that fail: attempts, then the event-by-event isolation, then a stall. */
@@ -63,6 +65,7 @@ export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
   maxBatchSize: 1_000,
   catchUpBatchSize: 4_000,
   maxBatchWaitMs: 50,
+  catchUpBatchWaitMs: 1_000,
   queueCapacity: 2_000,
   retry: DEFAULT_RETRY_POLICY,
   pollIntervalMs: 2_000,
@@ -78,9 +81,10 @@ export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
 };
 
 export function runnerSettings(overrides: Partial<RunnerSettings> = {}): RunnerSettings {
-  // A caller that bounds the batch size bounds catching up too, unless it says otherwise.
+  // A caller that bounds the batch size or wait bounds catching up too, unless it says otherwise.
   const catchUpBatchSize = overrides.catchUpBatchSize ?? overrides.maxBatchSize ?? DEFAULT_RUNNER_SETTINGS.catchUpBatchSize;
-  const settings = { ...DEFAULT_RUNNER_SETTINGS, ...overrides, catchUpBatchSize };
+  const catchUpBatchWaitMs = overrides.catchUpBatchWaitMs ?? overrides.maxBatchWaitMs ?? DEFAULT_RUNNER_SETTINGS.catchUpBatchWaitMs;
+  const settings = { ...DEFAULT_RUNNER_SETTINGS, ...overrides, catchUpBatchSize, catchUpBatchWaitMs };
   return { ...settings, queueCapacity: Math.max(settings.queueCapacity, settings.maxBatchSize, settings.catchUpBatchSize) };
 }
 
@@ -249,6 +253,7 @@ export class ProjectionRunner {
       maxBatchSize: this.settings.maxBatchSize,
       catchUpBatchSize: this.settings.catchUpBatchSize,
       maxBatchWaitMs: this.settings.maxBatchWaitMs,
+      catchUpBatchWaitMs: this.settings.catchUpBatchWaitMs,
       capacity: this.settings.queueCapacity,
     });
     const subscription = (this.deps.feed ?? this.deps.store).subscribeToAll({

@@ -78,6 +78,7 @@ export class Projections {
     this.serving = new ServingVersions(this.bookkeeping, this.signals, options.servingCacheMs);
     this.readYourWrites = new ReadYourWrites(deps.store, this.bookkeeping, this.signals, options.projections, {
       pollIntervalMs: 50,
+      maxPollIntervalMs: 1_000,
       scanLimit: 256,
       ...options.readYourWrites,
     });

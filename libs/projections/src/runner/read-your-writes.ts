@@ -7,8 +7,14 @@ import type { Projection } from './projection';
 import type { ProjectionSignals } from './signals';
 
 export interface ReadYourWritesSettings {
-  /** Re-read the checkpoint this often, unless a commit of this process comes first. */
+  /**
+   * Re-read the checkpoint after this long, unless a commit of the serving version in this
+   * process (its own runners', or one relayed by a CommitFeed) comes first; the wait doubles
+   * after each look, up to `maxPollIntervalMs`. The signals are what make a wait short; the
+   * polling only covers one that went missing, and a long wait must not poll at a steady 20/s.
+   */
   pollIntervalMs: number;
+  maxPollIntervalMs: number;
   /** Events read to tell whether the serving version consumes anything up to the position. */
   scanLimit: number;
 }
@@ -26,7 +32,7 @@ export class ReadYourWrites {
     private readonly bookkeeping: ProjectionBookkeeping,
     private readonly signals: ProjectionSignals,
     private readonly projections: readonly Projection[],
-    private readonly settings: ReadYourWritesSettings = { pollIntervalMs: 50, scanLimit: 256 },
+    private readonly settings: ReadYourWritesSettings = { pollIntervalMs: 50, maxPollIntervalMs: 1_000, scanLimit: 256 },
   ) {}
 
   /** Resolves once the serving version of `name` has passed `position`; rejects with PROJECTION_TIMEOUT after `timeoutMs`. */
@@ -37,12 +43,19 @@ export class ReadYourWrites {
     const deadline = Date.now() + timeoutMs;
     let scannedFrom: Position | null | undefined;
     let wake: (() => void) | undefined;
+    let servingVersion: number | undefined;
+    let pollMs = this.settings.pollIntervalMs;
+    // A version being rebuilt commits too, but it is not what a read would be answered from.
     const stopListening = this.signals.onCommitted((notice) => {
-      if (notice.name === name) wake?.();
+      if (notice.name === name && notice.version === servingVersion) wake?.();
+    });
+    const stopWatching = this.signals.onChanged((key) => {
+      if (key.name === name) wake?.();
     });
     try {
       for (;;) {
         const serving = await this.bookkeeping.serving(name);
+        servingVersion = serving?.version;
         if (serving) {
           if (hasPassed(serving.checkpoint, position)) return;
           const projection = this.projections.find((candidate) => candidate.name === name && candidate.version === serving.version);
@@ -59,7 +72,7 @@ export class ReadYourWrites {
           );
         }
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, Math.min(this.settings.pollIntervalMs, remaining));
+          const timer = setTimeout(done, Math.min(pollMs, remaining));
           function done() {
             clearTimeout(timer);
             resolve();
@@ -67,9 +80,11 @@ export class ReadYourWrites {
           wake = done;
         });
         wake = undefined;
+        pollMs = Math.min(pollMs * 2, this.settings.maxPollIntervalMs);
       }
     } finally {
       stopListening();
+      stopWatching();
     }
   }
 
