@@ -1,4 +1,24 @@
-import { covers, unionFilter } from './shared-catch-up';
+import { covers, SharedCatchUp, unionFilter, type SubscriptionSource } from './shared-catch-up';
+import type { AllSubscription, SubscribeToAllOptions } from './subscription';
+
+describe('SharedCatchUp', () => {
+  it('asks the store for checkpoints at about the pace its members get one for events they drop', async () => {
+    const opened: SubscribeToAllOptions[] = [];
+    const store: SubscriptionSource = {
+      subscribeToAll: (options) => {
+        opened.push(options);
+        return { closed: new Promise<void>(() => undefined), stop: async () => undefined } as unknown as AllSubscription;
+      },
+    };
+    const shared = new SharedCatchUp(store, { gatherMs: 1, checkpointEvery: 1_000 });
+    const member = shared.subscribeToAll({ from: 'start', filter: { streamNamePrefixes: ['deal-'] }, handle: () => undefined });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    // 32 × the store's search window of 32 events: a checkpoint every 1,024 events, not every 32.
+    expect(opened.map((options) => options.checkpointInterval)).toEqual([32]);
+    await member.stop();
+  });
+});
 
 describe('unionFilter', () => {
   it('joins the stream-name prefixes of filters that have only those, once each', () => {
