@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -317,53 +317,61 @@ async function measureQueries(
 /**
  * The event-store dev server, built (`dist/`), as a process of its own: in production the event
  * store is a server of its own, so neither the raw read nor the rebuild shares its event loop.
+ * It is ready once it logs that it listens.
  */
-async function startEventStoreProcess(dataDir: string): Promise<{ connectionString: string; close(): Promise<void> }> {
-  const root = join(__dirname, '..', '..', '..');
-  const child = spawn(process.execPath, ['-r', join(root, 'tools', 'register-aliases.js'), join(root, 'dist', 'apps', 'eventstore-dev', 'src', 'main.js'), '--data', dataDir, '--port', '0'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const connectionString = await new Promise<string>((resolve, reject) => {
-    void exited.then((code) => reject(new Error(`The event-store dev server exited with ${code} before it listened`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = line.startsWith('{') ? (JSON.parse(line) as { msg?: string; connectionString?: string }) : {};
-      if (entry.msg === 'listening' && entry.connectionString) resolve(entry.connectionString);
-    });
-  });
-  return {
-    connectionString,
-    close: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+function startEventStoreProcess(dataDir: string): Promise<{ connectionString: string; close(): Promise<void> }> {
+  return startBuiltProcess(join('apps', 'eventstore-dev', 'src', 'main.js'), { args: ['--data', dataDir, '--port', '0'], stdout: 'pipe' }, (child, exited) =>
+    new Promise<{ connectionString: string }>((resolve, reject) => {
+      void exited.then((code) => reject(new Error(`The event-store dev server exited with ${code} before it listened`)));
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const entry = line.startsWith('{') ? (JSON.parse(line) as { msg?: string; connectionString?: string }) : {};
+        if (entry.msg === 'listening' && entry.connectionString) resolve({ connectionString: entry.connectionString });
+      });
+    }),
+  );
 }
 
-/** The built api (`dist/`, which `npm run bench:projections` builds first) started as a child process on a free port. */
+/** The built api (`dist/`, which `npm run bench:projections` builds first) on a free port, ready once it answers /health. */
 async function startApiProcess(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-  const root = join(__dirname, '..', '..', '..');
   const port = await freePort();
-  const child = spawn(process.execPath, ['-r', join(root, 'tools', 'register-aliases.js'), join(root, 'dist', 'apps', 'api', 'src', 'main.js')], {
+  const url = `http://127.0.0.1:${port}`;
+  return startBuiltProcess(join('apps', 'api', 'src', 'main.js'), { env: { ...env, PORT: String(port) }, stdout: 'inherit' }, async (child) => {
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+      const healthy = await fetch(`${url}/health`).then((response) => response.ok, () => false);
+      if (healthy) return { url };
+      if (child.exitCode !== null) throw new Error(`The api exited with ${child.exitCode} before it answered /health`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error('The api did not answer /health within 120 s');
+  });
+}
+
+/**
+ * A built entry point under `dist/` in a child process, handed to `ready` until it can be
+ * used; stopped with SIGTERM by `close()`, or at once when it never became ready.
+ */
+async function startBuiltProcess<T>(
+  entry: string,
+  options: { args?: string[]; env?: Record<string, string>; stdout: 'pipe' | 'inherit' },
+  ready: (child: ChildProcess, exited: Promise<number | null>) => Promise<T>,
+): Promise<T & { close(): Promise<void> }> {
+  const root = join(__dirname, '..', '..', '..');
+  const child = spawn(process.execPath, ['-r', join(root, 'tools', 'register-aliases.js'), join(root, 'dist', entry), ...(options.args ?? [])], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', options.stdout, 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
   const close = async () => {
-    child.kill('SIGTERM');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   };
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
-    const healthy = await fetch(`${url}/health`).then((response) => response.ok, () => false);
-    if (healthy) return { url, close };
-    if (child.exitCode !== null) throw new Error(`The api exited with ${child.exitCode} before it answered /health`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  try {
+    return { ...(await ready(child, exited)), close };
+  } catch (error) {
+    await close();
+    throw error;
   }
-  await close();
-  throw new Error('The api did not answer /health within 120 s');
 }
 
 function freePort(): Promise<number> {

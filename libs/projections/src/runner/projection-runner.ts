@@ -407,23 +407,8 @@ export class ProjectionRunner {
 
   private async caughtUp(lease: Lease): Promise<void> {
     const rebuilt = this.rebuilding;
-    if (this.rebuilding) {
-      const { finishRebuild } = this.projection;
-      const transactions: RebuildTransactions = {
-        parallelism: this.settings.finishParallelism,
-        run: (work) => this.deps.sql.transaction((tx) => work(this.transaction(tx))),
-      };
-      const indexes = this.projection.indexesAfterCatchUp?.(this.schema) ?? [];
-      await this.withTransientRetry(
-        () =>
-          forEachConcurrently(indexes, transactions.parallelism, (statement) =>
-            transactions.run(async (tx) => {
-              await tx.query(statement);
-            }),
-          ),
-        lease,
-      );
-      if (finishRebuild) await this.withTransientRetry(() => finishRebuild.call(this.projection, transactions), lease);
+    if (rebuilt) {
+      await this.finishRebuilding(lease);
       this.rebuilding = false;
     }
     // Before a rebuilt version takes over, so that it serves with statistics.
@@ -443,6 +428,26 @@ export class ProjectionRunner {
     if (outcome.servingVersion === this.key.version) await this.dropRetiredTables(lease);
   }
 
+  /** What a rebuilding version left to the end of its catch-up: the indexes no batch reads, then its own finish. */
+  private async finishRebuilding(lease: Lease): Promise<void> {
+    const transactions: RebuildTransactions = {
+      parallelism: this.settings.finishParallelism,
+      run: (work) => this.deps.sql.transaction((tx) => work(this.transaction(tx))),
+    };
+    const indexes = this.projection.indexesAfterCatchUp?.(this.schema) ?? [];
+    await this.withTransientRetry(
+      () =>
+        forEachConcurrently(indexes, transactions.parallelism, (statement) =>
+          transactions.run(async (tx) => {
+            await tx.query(statement);
+          }),
+        ),
+      lease,
+    );
+    const { finishRebuild } = this.projection;
+    if (finishRebuild) await this.withTransientRetry(() => finishRebuild.call(this.projection, transactions), lease);
+  }
+
   /**
    * Planner statistics for the tables a catch-up filled. Without them (and where autovacuum
    * is off or has not come round yet) the planner takes freshly rebuilt tables for empty and
@@ -458,7 +463,9 @@ export class ProjectionRunner {
       [this.schema.name],
     );
     const command = rebuilt ? 'VACUUM (ANALYZE)' : 'ANALYZE';
-    for (const { table_name } of tables) await this.deps.sql.query(`${command} ${this.schema.table(table_name)}`);
+    await forEachConcurrently(tables, this.settings.finishParallelism, async ({ table_name }) => {
+      await this.deps.sql.query(`${command} ${this.schema.table(table_name)}`);
+    });
   }
 
   /** Whether the row says what this runner did not do itself. The serving version also drops retired tables here. */
