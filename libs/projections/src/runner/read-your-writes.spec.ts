@@ -52,6 +52,25 @@ describe('ReadYourWrites', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
+  it('looks again at once after a commit that came while it was reading the checkpoint', async () => {
+    const signals = new ProjectionSignals();
+    let looks = 0;
+    const bookkeeping = {
+      serving: async () => {
+        looks++;
+        // The batch commits while this look is on its way: the first answer is already stale.
+        if (looks === 1) signals.committed({ name: 'counts', version: 1, checkpoint: at(100), events: 1, batch: [] });
+        return { name: 'counts', version: 1, schemaName: 'rm_counts_v1', checkpoint: at(looks === 1 ? 10 : 100) };
+      },
+    } as unknown as ProjectionBookkeeping;
+    const waits = new ReadYourWrites(store, bookkeeping, signals, [projection], { ...settings, pollIntervalMs: 10_000, maxPollIntervalMs: 10_000 });
+    const started = Date.now();
+
+    await waits.waitForPosition('counts', at(100), 5_000);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(looks).toBe(2);
+  });
+
   it('looks again at once when the serving version changes', async () => {
     const state: { serving: ServingState | null; looks: number } = { serving: null, looks: 0 };
     const signals = new ProjectionSignals();

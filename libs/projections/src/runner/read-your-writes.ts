@@ -43,19 +43,28 @@ export class ReadYourWrites {
     const deadline = Date.now() + timeoutMs;
     let scannedFrom: Position | null | undefined;
     let wake: (() => void) | undefined;
-    let servingVersion: number | undefined;
+    // A signal that comes while the checkpoint is being read (or the log scanned) is kept, so
+    // the next look follows at once instead of after a poll interval that may have grown.
+    let signalled = false;
+    const nudge = () => {
+      signalled = true;
+      wake?.();
+    };
+    // Undefined until the first look; null while no version serves.
+    let servingVersion: number | null | undefined;
     let pollMs = this.settings.pollIntervalMs;
     // A version being rebuilt commits too, but it is not what a read would be answered from.
     const stopListening = this.signals.onCommitted((notice) => {
-      if (notice.name === name && notice.version === servingVersion) wake?.();
+      if (notice.name === name && (servingVersion === undefined || notice.version === servingVersion)) nudge();
     });
     const stopWatching = this.signals.onChanged((key) => {
-      if (key.name === name) wake?.();
+      if (key.name === name) nudge();
     });
     try {
       for (;;) {
+        signalled = false;
         const serving = await this.bookkeeping.serving(name);
-        servingVersion = serving?.version;
+        servingVersion = serving?.version ?? null;
         if (serving) {
           if (hasPassed(serving.checkpoint, position)) return;
           const projection = this.projections.find((candidate) => candidate.name === name && candidate.version === serving.version);
@@ -71,6 +80,7 @@ export class ReadYourWrites {
             `Projection ${name} did not reach position ${position.commit}/${position.prepare} within ${timeoutMs} ms`,
           );
         }
+        if (signalled) continue;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, Math.min(pollMs, remaining));
           function done() {
