@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ATTRIBUTION_PROJECTION, attributionProjection, EVERY_STORED_MODEL, schemaNameOf } from '@revops/projections';
 import { graphqlClient, type GraphqlResponse, runMutation } from './support/graphql-client';
 import { startTestApi, type TestApi } from './support/api';
 
@@ -298,6 +299,13 @@ describe('Marketing attribution over GraphQL', () => {
       expect(afterLateTouch['Z LINEAR PIPELINE']!.credits).toEqual([
         { touchpointId: '(none)', channel: null, kind: null, occurredAt: null, positions: [], share: 1, exactShare: '1.000000000000000000', amountMinor: 40_000 },
       ]);
+      expect(afterLateTouch['Z TIME_DECAY PIPELINE']!.credits).toEqual(afterLateTouch['Z LINEAR PIPELINE']!.credits);
+    });
+
+    it('keeps the credit of a deal every model credits to (none) once, for every model', async () => {
+      const schema = schemaNameOf(ATTRIBUTION_PROJECTION, attributionProjection.version);
+      const kept = await testApi.api.app.get(DataSource).query(`SELECT model, basis, touchpoint_id, credit_minor::int AS amount FROM ${schema}.credits WHERE opportunity_id = 'Z'`);
+      expect(kept).toEqual([{ model: EVERY_STORED_MODEL, basis: 'PIPELINE', touchpoint_id: '(none)', amount: 40_000 }]);
     });
   });
 
@@ -519,7 +527,7 @@ describe('Marketing attribution over GraphQL', () => {
   describe('the daily totals the projection keeps', () => {
     it('equal the sums of its credits for every model, basis, dimension, day and key', async () => {
       const dataSource = testApi.api.app.get(DataSource);
-      const schema = 'rm_attribution_v1';
+      const schema = schemaNameOf(ATTRIBUTION_PROJECTION, attributionProjection.version);
       const keyOf = (column: string) => `CASE WHEN touchpoint_id = '(none)' THEN '(none)' ELSE coalesce(${column}, '(not set)') END`;
       const fromCredits = await dataSource.query(
         `SELECT model, basis, k.dimension, (anchor_at AT TIME ZONE 'UTC')::date::text AS day, k.key, sum(share)::text AS conversions,

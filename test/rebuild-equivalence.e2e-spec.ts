@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { allProjections, Projections, projectionSchema, schemaNameOf, type Projection } from '@revops/projections';
+import { allProjections, attributionProjection, opportunitiesProjection, Projections, projectionSchema, schemaNameOf, type Projection } from '@revops/projections';
 import { checksumsOfSchema, eventually, FAST_RUNNER } from '../libs/projections/src/runner/testing/fixtures';
 import { useProjectionStores, type ProjectionStores } from './support/projection-stores';
 import { writeSalesHistory } from './support/sales-history';
@@ -94,8 +94,8 @@ describe('Read models kept up event by event and rebuilt from the log', () => {
       });
     }
     const [totals] = await stores.sql.query<{ open: number; credits: number }>(
-      `SELECT (SELECT count(*)::int FROM ${schemaNameOf('opportunities_rebuilt', 4)}.open_deal_totals) AS open,
-              (SELECT count(*)::int FROM ${schemaNameOf('attribution_rebuilt', 1)}.credit_totals) AS credits`,
+      `SELECT (SELECT count(*)::int FROM ${schemaNameOf('opportunities_rebuilt', opportunitiesProjection.version)}.open_deal_totals) AS open,
+              (SELECT count(*)::int FROM ${schemaNameOf('attribution_rebuilt', attributionProjection.version)}.credit_totals) AS credits`,
     );
     expect(totals.open).toBeGreaterThan(0);
     expect(totals.credits).toBeGreaterThan(0);

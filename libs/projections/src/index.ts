@@ -86,6 +86,8 @@ export {
   dealCredits,
   dealJourney,
   decimalShares,
+  EVERY_STORED_MODEL,
+  storedModelKeys,
   storedModels,
   storedModelSpecs,
   type CreditOptions,

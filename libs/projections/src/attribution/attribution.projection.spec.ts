@@ -1,6 +1,17 @@
 import type { RecordedEnvelope } from '@revops/event-store';
 import { anEnvelope } from '../runner/testing/envelopes';
-import { attributionInputs, CreditTotalsSum, creditTotalsDelta, dealCredits, decimalShares, storedModels, storedModelSpecs, type DealJourney } from './attribution.projection';
+import {
+  attributionInputs,
+  CreditTotalsSum,
+  creditTotalsDelta,
+  dealCredits,
+  decimalShares,
+  EVERY_STORED_MODEL,
+  storedDealCredits,
+  storedModels,
+  storedModelSpecs,
+  type DealJourney,
+} from './attribution.projection';
 
 const at = (day: string) => `2024-03-${day}T09:00:00.000Z`;
 
@@ -169,6 +180,33 @@ describe('attribution projection', () => {
     it('gives a deal that is not won no revenue credit', () => {
       const open = { ...journey, deal: { ...journey.deal, wonAt: null, wonAmountMinor: null, wonCurrency: null } };
       expect(dealCredits(open, { models: [{ name: 'LINEAR' }] }).map((row) => row.basis)).toEqual(['PIPELINE']);
+    });
+
+    it('keeps the credits of a basis with eligible touches model by model', () => {
+      expect(storedDealCredits(journey)).toEqual(dealCredits(journey, { models: storedModelSpecs }));
+    });
+
+    it('keeps a basis that every model credits whole to (none) once, under every model at once', () => {
+      const untouched = { ...journey, touches: [] };
+      const everyModel = dealCredits(untouched, { models: storedModelSpecs });
+      expect(everyModel).toHaveLength(2 * storedModels.length);
+      const kept = storedDealCredits(untouched);
+      expect(kept.map((row) => [row.basis, row.model, row.touchpointId, row.creditMinor, row.share])).toEqual([
+        ['PIPELINE', EVERY_STORED_MODEL, '(none)', 10_000, '1.000000000000000000'],
+        ['REVENUE', EVERY_STORED_MODEL, '(none)', 9_000, '1.000000000000000000'],
+      ]);
+      // Each is what every model gives, but for the model.
+      for (const row of everyModel) expect({ ...row, model: EVERY_STORED_MODEL }).toEqual(kept.find((credit) => credit.basis === row.basis));
+    });
+
+    it('keeps each basis on its own: (none) on the pipeline before the first touch, the touch on revenue', () => {
+      // The only touch comes after the opening, before the win.
+      const late = { ...journey, touches: journey.touches.filter((candidate) => candidate.touchpointId === 'b') };
+      const kept = storedDealCredits(late);
+      expect(kept.filter((row) => row.basis === 'PIPELINE').map((row) => [row.model, row.touchpointId])).toEqual([[EVERY_STORED_MODEL, '(none)']]);
+      const revenue = kept.filter((row) => row.basis === 'REVENUE');
+      expect(revenue.map((row) => row.model)).toEqual([...storedModels]);
+      expect(revenue.every((row) => row.touchpointId === 'b' && row.creditMinor === 9_000)).toBe(true);
     });
   });
 

@@ -279,6 +279,38 @@ export function dealCredits({ deal, touches }: DealJourney, options: CreditOptio
   return rows;
 }
 
+/**
+ * The model a stored credit has when it stands for every stored model: a deal with no
+ * eligible touch on a basis is credited whole to `(none)` by each model alike, so that
+ * credit is kept once instead of once per model. Readers of one model read its own
+ * credits and these (`storedModelKeys`).
+ */
+export const EVERY_STORED_MODEL = '(all)';
+
+/** The values of `credits.model` and `credit_totals.model` that hold a stored model's credits. */
+export function storedModelKeys(model: string): string[] {
+  return [model, EVERY_STORED_MODEL];
+}
+
+/**
+ * The credits the projection keeps of one deal: every stored model's, with a basis that
+ * every model credits to `(none)` kept as one credit under EVERY_STORED_MODEL.
+ */
+export function storedDealCredits(journey: DealJourney): CreditRow[] {
+  const rows = dealCredits(journey, { models: storedModelSpecs });
+  const kept: CreditRow[] = [];
+  // dealCredits gives a basis's credits together, model after model.
+  for (let start = 0; start < rows.length; ) {
+    let end = start;
+    while (end < rows.length && rows[end].basis === rows[start].basis) end++;
+    const untouched = end - start === storedModelSpecs.length && rows.slice(start, end).every((row) => row.touchpointId === NO_TOUCH);
+    if (untouched) kept.push({ ...rows[start], model: EVERY_STORED_MODEL });
+    else for (let index = start; index < end; index++) kept.push(rows[index]);
+    start = end;
+  }
+  return kept;
+}
+
 /** The deal's eligible journey on one basis: anchored at opening or at the win, with that basis's amount. */
 export function dealJourney({ deal, touches }: DealJourney, query: JourneyQuery): Journey {
   const revenue = query.basis === 'REVENUE';

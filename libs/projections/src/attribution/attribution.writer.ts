@@ -8,8 +8,7 @@ import {
   attributionInputs,
   creditTotalsDelta,
   CreditTotalsSum,
-  dealCredits,
-  storedModelSpecs,
+  storedDealCredits,
   type AttributionInputs,
   type CreditRow,
   type CreditTotalsDelta,
@@ -37,7 +36,8 @@ const milestoneTouchColumns = (['lead', 'mql'] as const).flatMap((moment) =>
  */
 export const attributionProjection: Projection = {
   name: ATTRIBUTION_PROJECTION,
-  version: 1,
+  // v2 keeps a deal credited whole to (none) once per basis, not once per model.
+  version: 2,
   consumes: { streamNamePrefixes: ['journey-', 'contact-', 'opportunity-'] },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('touches')} (
@@ -98,6 +98,7 @@ export const attributionProjection: Projection = {
     `CREATE TABLE ${schema.table('credits')} (
        opportunity_id text NOT NULL,
        basis text NOT NULL CHECK (basis IN ('PIPELINE', 'REVENUE')),
+       -- EVERY_STORED_MODEL ('(all)') for a basis every model credits whole to '(none)'.
        model text NOT NULL,
        -- '(none)' when the deal has no eligible touch and is credited whole to no marketing.
        touchpoint_id text NOT NULL,
@@ -117,7 +118,8 @@ export const attributionProjection: Projection = {
      )`,
     // Credits summed per day of anchor and key of every dimension, kept with the credits: a
     // report over whole days reads a few rows per key and day instead of every credit. The
-    // dimension 'all' holds each deal once, for the period's totals.
+    // dimension 'all' holds each deal once, for the period's totals. Credits kept under
+    // '(all)' are summed under '(all)'.
     `CREATE TABLE ${schema.table('credit_totals')} (
        model text NOT NULL,
        currency char(3) NOT NULL,
@@ -239,7 +241,7 @@ export async function creditEveryDeal(transactions: RebuildTransactions): Promis
       // every deal for each part: about 90 ms a part at 106,000 deals, against 20 ms by key.
       await sql.query('SET LOCAL random_page_cost = 1.1');
       const journeys = await readDealJourneys(sql, part);
-      const credits = journeys.flatMap((journey) => dealCredits(journey, { models: storedModelSpecs }));
+      const credits = journeys.flatMap(storedDealCredits);
       await insertAllCredits(credits, sql);
       totals.add(credits);
     }),
@@ -422,7 +424,7 @@ function touchedContacts(sql: AttributionSql, personKeys: string, occurredAts: s
 /** Credits the deals afresh; `credit_totals` moves by the difference. */
 async function recomputeCredits(opportunityIds: readonly string[], opened: ReadonlySet<string>, sql: AttributionSql): Promise<void> {
   const journeys = await readDealJourneys(sql, opportunityIds);
-  const credits = journeys.flatMap((journey) => dealCredits(journey, { models: storedModelSpecs }));
+  const credits = journeys.flatMap(storedDealCredits);
   const credited = opportunityIds.filter((id) => !opened.has(id));
   const removed = credited.length === 0 ? [] : await sql.query<RemovedCredit>(
     `DELETE FROM ${sql.table('credits')} c USING unnest($1::text[]) AS id(opportunity_id)

@@ -1,5 +1,5 @@
 import { NO_TOUCH, NOT_SET, type Basis, type Dimension, type RuleBasedModelName } from '@revops/attribution';
-import { ATTRIBUTION_PROJECTION, CAMPAIGNS_PROJECTION, creditKey, lastTouchAtOrBefore, TOTAL_DIMENSION, touchKey } from '@revops/projections';
+import { ATTRIBUTION_PROJECTION, CAMPAIGNS_PROJECTION, creditKey, lastTouchAtOrBefore, storedModelKeys, TOTAL_DIMENSION, touchKey } from '@revops/projections';
 import type { ReadModelView } from '../../common/read-side/read-models';
 import { largestFirst, rate } from '../../leads/queries/report-period';
 import { isStored, type AttributionRequest } from './attribution-request';
@@ -204,14 +204,14 @@ async function creditedByKey(view: ReadModelView, request: AttributionRequest, f
     const totals = view.table(ATTRIBUTION_PROJECTION, 'credit_totals');
     const figures = creditedFigures({ conversions: 'conversions', amount: 'amount_minor', deals: 'sum(deals)' });
     const of = (dimension: string) =>
-      `FROM ${totals} WHERE model = $${first} AND currency = $3 AND dimension = ${dimension} AND anchor_day >= $8::date AND anchor_day < $9::date`;
+      `FROM ${totals} WHERE model = ANY($${first}::text[]) AND currency = $3 AND dimension = ${dimension} AND anchor_day >= $8::date AND anchor_day < $9::date`;
     return {
       sql: `credited_with_total AS (
               SELECT false AS total, key, ${figures} ${of(`$${first + 1}`)} GROUP BY key HAVING sum(deals) > 0
               UNION ALL
               SELECT true, NULL, ${figures} ${of(`'${TOTAL_DIMENSION}'`)}
             )`,
-      parameters: [rules.model, groupBy],
+      parameters: [storedModelKeys(rules.model), groupBy],
     };
   }
   const source = await creditSource(view, rules, { from: period.from, to: period.to, currency }, first);

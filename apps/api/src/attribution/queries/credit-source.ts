@@ -1,4 +1,4 @@
-import { ATTRIBUTION_PROJECTION, dealCredits, readDealJourneys, type AttributionSql, type CreditRow } from '@revops/projections';
+import { ATTRIBUTION_PROJECTION, dealCredits, readDealJourneys, storedModelKeys, type AttributionSql, type CreditRow } from '@revops/projections';
 import type { ReadModelView } from '../../common/read-side/read-models';
 import { isStored, modelOf, type CreditRules } from './attribution-request';
 
@@ -34,8 +34,8 @@ export async function creditSource(
     return {
       sql: `SELECT basis, opportunity_id, touchpoint_id, share, credit_minor, channel, campaign_id, source, medium, content
               FROM ${view.table(ATTRIBUTION_PROJECTION, 'credits')}
-             WHERE model = ${$(0)} AND currency = ${$(1)} AND anchor_at >= ${$(2)}::timestamptz AND anchor_at < ${$(3)}::timestamptz`,
-      parameters: [rules.model, window.currency, window.from, window.to],
+             WHERE model = ANY(${$(0)}::text[]) AND currency = ${$(1)} AND anchor_at >= ${$(2)}::timestamptz AND anchor_at < ${$(3)}::timestamptz`,
+      parameters: [storedModelKeys(rules.model), window.currency, window.from, window.to],
     };
   }
   const credits = await computeCredits(view, rules, window);

@@ -1,7 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Basis, RuleBasedModelName } from '@revops/attribution';
 import type { Position } from '@revops/event-store';
-import { ATTRIBUTION_PROJECTION, dealCredits, readDealJourneys, utcText, type CreditRow } from '@revops/projections';
+import { ATTRIBUTION_PROJECTION, dealCredits, readDealJourneys, storedModelKeys, utcText, type CreditRow } from '@revops/projections';
 import { ReadModels, type ReadModelView } from '../../common/read-side/read-models';
 import { isStored, modelOf, type CreditRules } from './attribution-request';
 import { attributionSql } from './credit-source';
@@ -94,8 +94,8 @@ async function storedCredits(view: ReadModelView, opportunityId: string, model: 
     `SELECT touchpoint_id, ordinal, ${utcText('anchor_at')} AS anchor_at, currency, share::text AS share, credit_minor::text AS credit_minor, positions,
             ${utcText('occurred_at')} AS occurred_at, kind, channel, campaign_id, source, medium, content
        FROM ${view.table(ATTRIBUTION_PROJECTION, 'credits')}
-      WHERE opportunity_id = $1 AND basis = $2 AND model = $3`,
-    [opportunityId, basis, model],
+      WHERE opportunity_id = $1 AND basis = $2 AND model = ANY($3::text[])`,
+    [opportunityId, basis, storedModelKeys(model)],
   );
   return rows.map((row) => ({
     opportunityId,
