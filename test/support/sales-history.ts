@@ -47,7 +47,8 @@ const pad = (n: number) => String(n).padStart(2, '0');
  * Writes a deterministic sales history through the domain's deciders, as the api's command
  * handlers do: two pipelines; per company an account, three leads with touches (some
  * qualified, accepted or rejected by sales) associated with it, and two deals that move
- * through stages and are won, lost or left open.
+ * through stages, some with an amount corrected back to their opening, and are won, lost or
+ * left open.
  */
 export async function writeSalesHistory(store: EventStore, options: SalesHistoryOptions = {}): Promise<SalesHistory> {
   let last: Position | undefined;
@@ -172,6 +173,11 @@ export async function writeSalesHistory(store: EventStore, options: SalesHistory
       for (const [index, stageId] of moves.entries()) {
         const changedAt = at(opened + 48 * (index + 1));
         await opportunity({ type: 'ChangeStage', data: { opportunityId, pipeline, stageId, changedAt } }, changedAt);
+      }
+      if ((company + deal) % 2 === 0) {
+        // A correction recorded late, backdated to the opening: the deal was quoted 5% more.
+        const corrected = { amountMinor: 105_000 * company + 1_050 * deal, currency: 'EUR' };
+        await opportunity({ type: 'ChangeAmount', data: { opportunityId, amount: corrected, changedAt: at(opened) } }, at(opened));
       }
       const closedAt = at(opened + 48 * (moves.length + 1));
       const outcome = (company * 2 + deal) % 4;

@@ -18,8 +18,12 @@ import { allProjections } from '../all-projections';
 import { Projections } from '../runner/projections';
 import { typeOrmReadStore } from '../runner/read-store-sql';
 import { FAST_RUNNER } from '../runner/testing/fixtures';
+import { schemaNameOf } from '../runner/projection';
+import { OPPORTUNITIES_PROJECTION, opportunitiesProjection } from './opportunities.writer';
 
 jest.setTimeout(60_000);
+
+const SCHEMA = schemaNameOf(OPPORTUNITIES_PROJECTION, opportunitiesProjection.version);
 
 /** 09:00 UTC on a day of 2024 (`03-10`), the business time of a step. */
 const on = (day: string) => `2024-${day}T09:00:00.000Z`;
@@ -182,7 +186,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
         `SELECT name, account_id, owner_id, pipeline_id, stage_id, amount_minor::int AS amount_minor, currency,
                 expected_close_date::text AS expected_close_date, status, opened_at, closed_at,
                 won_amount_minor::int AS won_amount_minor, won_currency, loss_reason, contact_roles
-           FROM rm_opportunities_v4.opportunities WHERE opportunity_id = $1`,
+           FROM ${SCHEMA}.opportunities WHERE opportunity_id = $1`,
         [opportunityId],
       ),
     ).toEqual([
@@ -209,7 +213,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     ]);
 
     const historyQuery = `SELECT seq, stage_id, entry, entered_at, exited_at, exit, duration_seconds::float AS duration_seconds
-                            FROM rm_opportunities_v4.opportunity_stage_history WHERE opportunity_id = $1 ORDER BY seq`;
+                            FROM ${SCHEMA}.opportunity_stage_history WHERE opportunity_id = $1 ORDER BY seq`;
     const day = 86_400;
     const stay = (seq: number, stageId: string, entry: string, [entered, exited]: [string, string], exit: string, seconds: number) => ({
       seq,
@@ -229,7 +233,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     expect(
       await rows(
         `SELECT kind, effective_at, amount_minor::int AS amount_minor, currency
-           FROM rm_opportunities_v4.opportunity_amount_history WHERE opportunity_id = $1 ORDER BY position`,
+           FROM ${SCHEMA}.opportunity_amount_history WHERE opportunity_id = $1 ORDER BY position`,
         [opportunityId],
       ),
     ).toEqual([
@@ -275,7 +279,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
 
     expect(
       await rows(
-        `SELECT stage_id, entered_at, exited_at FROM rm_opportunities_v4.opportunity_stage_history
+        `SELECT stage_id, entered_at, exited_at FROM ${SCHEMA}.opportunity_stage_history
           WHERE opportunity_id = $1 ORDER BY seq`,
         [opportunityId],
       ),
@@ -327,7 +331,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     const totals = (period: string) =>
       rows(
         `SELECT to_char(period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS period_start, stage_id, count::int AS count, amount_minor::int AS amount_minor
-           FROM rm_opportunities_v4.open_deal_totals
+           FROM ${SCHEMA}.open_deal_totals
           WHERE pipeline_id = $1 AND period = $2 AND (count <> 0 OR amount_minor <> 0)
           ORDER BY period_start, stage_id`,
         [pipelineId, period],
@@ -343,7 +347,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     // One owner's changes, added up without totals.
     expect(
       await rows(
-        `SELECT stage_id, sum(count_delta)::int AS count FROM rm_opportunities_v4.open_deal_deltas
+        `SELECT stage_id, sum(count_delta)::int AS count FROM ${SCHEMA}.open_deal_deltas
           WHERE pipeline_id = $1 AND owner_id = 'rep-3' AND at <= $2 GROUP BY stage_id HAVING sum(count_delta) <> 0`,
         [pipelineId, on('06-01')],
       ),
@@ -360,7 +364,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     expect(
       await rows(
         `SELECT outcome, closed_at, reopened_at, won_amount_minor::int AS won_amount_minor, won_currency
-           FROM rm_opportunities_v4.deal_closes WHERE opportunity_id = $1`,
+           FROM ${SCHEMA}.deal_closes WHERE opportunity_id = $1`,
         [opportunityId],
       ),
     ).toEqual([{ outcome: 'won', closed_at: new Date(on('07-01')), reopened_at: null, won_amount_minor: 90_000, won_currency: 'USD' }]);

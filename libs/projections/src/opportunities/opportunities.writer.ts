@@ -25,8 +25,9 @@ export const OPPORTUNITIES_PROJECTION = 'opportunities';
 export const opportunitiesProjection: Projection = {
   name: OPPORTUNITIES_PROJECTION,
   // v2 adds opportunity_amount_history, which as-of reports need; v3 indexes the as-of reads;
-  // v4 answers them from open-deal changes (netted per deal and instant), their totals and closes.
-  version: 4,
+  // v4 answers them from open-deal changes (netted per deal and instant), their totals and closes;
+  // v5 keeps, while rebuilding, the deals whose changes more than one batch wrote.
+  version: 5,
   consumes: { streamNamePrefixes: ['opportunity-'] },
   finishRebuild: (transactions) => transactions.run(finishOpenDealDeltas),
   createTables: (schema: ProjectionSchema) => [
@@ -94,6 +95,9 @@ export const opportunitiesProjection: Projection = {
        count_delta integer NOT NULL,
        amount_delta_minor bigint NOT NULL
      )`,
+    // While the version rebuilds: the deals whose open-deal changes more than one batch wrote,
+    // which the finish nets (a batch writes a deal's changes netted). Empty once it serves.
+    `CREATE TABLE ${schema.table('open_deals_to_net')} (opportunity_id text PRIMARY KEY)`,
     // Totals carried in their key's index, so a report sums them from the index alone.
     `CREATE TABLE ${schema.table('open_deal_totals')} (
        pipeline_id text NOT NULL,
@@ -280,7 +284,7 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
   );
 
   await writeStageHistory(changes.stageHistory, new Map(rows.map((row) => [row.opportunityId, row])), changes.replaced, tx);
-  await writeOpenDealDeltas(changes.openDealDeltas, tx);
+  await writeOpenDealDeltas(changes.openDealDeltas, changes.replaced, tx);
   await writeCloses(changes.closes, changes.replaced, tx);
 }
 
@@ -333,10 +337,11 @@ async function writeStageHistory(
 
 /**
  * Adds the batch's open-pipeline changes and adds them to their month and day totals, in one
- * statement, then nets them. While the version is rebuilding, only adds them: netting and
- * totals are done once at the end (`finishOpenDealDeltas`).
+ * statement, then nets them. While the version is rebuilding, only adds them, and notes the
+ * deals stored before the batch: netting them and the totals are done once at the end
+ * (`finishOpenDealDeltas`).
  */
-async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'], tx: ProjectionTransaction): Promise<void> {
+async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'], replaced: readonly string[], tx: ProjectionTransaction): Promise<void> {
   if (deltas.length === 0) return;
   const deltasTable = tx.schema.table('open_deal_deltas');
   const rows = [
@@ -353,6 +358,13 @@ async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'],
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[], $8::bigint[])`;
   if (tx.rebuilding) {
     await tx.query(insert, rows);
+    // A batch's changes of one deal come netted (`opportunityChanges`): only a deal written
+    // before can have changes to net.
+    const changed = new Set(deltas.map((row) => row.opportunityId));
+    const toNet = replaced.filter((id) => changed.has(id));
+    if (toNet.length > 0) {
+      await tx.query(`INSERT INTO ${tx.schema.table('open_deals_to_net')} SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [toNet]);
+    }
     return;
   }
   await tx.query(
@@ -412,16 +424,16 @@ function nettedDeltas(deltasTable: string, where: string): string {
      HAVING sum(count_delta) <> 0 OR sum(amount_delta_minor) <> 0`;
 }
 
-/** What a rebuild left out of every batch: the deltas netted, and their totals summed once. */
+/**
+ * What a rebuild left out of every batch: the changes of deals more than one batch wrote
+ * netted, and the totals summed once.
+ */
 async function finishOpenDealDeltas(tx: ProjectionTransaction): Promise<void> {
   const deltasTable = tx.schema.table('open_deal_deltas');
   const totals = tx.schema.table('open_deal_totals');
   await tx.query(
-    `WITH uneven AS (
-       SELECT DISTINCT opportunity_id FROM ${deltasTable}
-        GROUP BY opportunity_id, pipeline_id, owner_id, stage_id, currency, at
-       HAVING count(*) > 1 OR (sum(count_delta) = 0 AND sum(amount_delta_minor) = 0)
-     ), ${nettedDeltas(deltasTable, 'USING uneven u WHERE d.opportunity_id = u.opportunity_id')}`,
+    `WITH uneven AS (DELETE FROM ${tx.schema.table('open_deals_to_net')} RETURNING opportunity_id),
+     ${nettedDeltas(deltasTable, 'USING uneven u WHERE d.opportunity_id = u.opportunity_id')}`,
   );
   await tx.query(`DELETE FROM ${totals}`);
   await tx.query(
