@@ -8,7 +8,7 @@ import { opportunityDecider, opportunityStreamName, pipelineDecider, pipelineSta
 import { EventStore, type Position } from '@revops/event-store';
 import { loadConfig } from '@revops/platform';
 import { withClient } from '@revops/read-models';
-import { ReadYourWrites } from '@revops/projections';
+import { OPPORTUNITIES_PROJECTION, opportunitiesProjection, ReadYourWrites, schemaNameOf } from '@revops/projections';
 import { ApiRuntime } from '../apps/api/src/api-runtime';
 import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
 import { startProjector, type RunningProjector } from '../apps/projector/src/bootstrap';
@@ -17,6 +17,8 @@ import { useEventStore, type EventStoreHandle } from './support/event-store';
 import { graphqlClient } from './support/graphql-client';
 import { usePostgres, type PostgresHandle } from './support/postgres';
 import { collect, connectSubscriptions } from './support/subscriptions';
+
+const OPPORTUNITIES = schemaNameOf(OPPORTUNITIES_PROJECTION, opportunitiesProjection.version);
 
 // A first embedded PostgreSQL start initialises a cluster, which takes seconds.
 jest.setTimeout(120_000);
@@ -108,7 +110,7 @@ describe('Projections in the running processes', () => {
       expect(
         await query(
           `SELECT name, account_id, owner_id, pipeline_id, stage_id, amount_minor::int AS amount_minor, currency, status, opened_at
-             FROM rm_opportunities_v4.opportunities WHERE opportunity_id = $1`,
+             FROM ${OPPORTUNITIES}.opportunities WHERE opportunity_id = $1`,
           [opportunityId],
         ),
       ).toEqual([
@@ -125,7 +127,7 @@ describe('Projections in the running processes', () => {
         },
       ]);
       expect(
-        await query('SELECT stage_id, entered_at, exited_at FROM rm_opportunities_v4.opportunity_stage_history WHERE opportunity_id = $1', [
+        await query(`SELECT stage_id, entered_at, exited_at FROM ${OPPORTUNITIES}.opportunity_stage_history WHERE opportunity_id = $1`, [
           opportunityId,
         ]),
       ).toEqual([{ stage_id: 'proposal', entered_at: new Date('2024-06-03T09:00:00.000Z'), exited_at: null }]);
@@ -202,7 +204,7 @@ describe('Projections in the running processes', () => {
       await projected.waitForPosition('pipelines', opened.position as Position, 15_000);
 
       expect(
-        await queryServer(postgres.url, 'SELECT stage_id, status FROM rm_opportunities_v4.opportunities WHERE opportunity_id = $1', [
+        await queryServer(postgres.url, `SELECT stage_id, status FROM ${OPPORTUNITIES}.opportunities WHERE opportunity_id = $1`, [
           opportunityId,
         ]),
       ).toEqual([{ stage_id: 'discovery', status: 'open' }]);

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { OPPORTUNITIES_PROJECTION, opportunitiesProjection, schemaNameOf } from '@revops/projections';
 import { type RunningApi } from '../apps/api/src/bootstrap';
 import { graphqlClient, type GraphqlResponse, runMutation } from './support/graphql-client';
 import { startTestApi, type TestApi } from './support/api';
@@ -394,7 +395,9 @@ describe('Reading opportunities over GraphQL', () => {
       expect(first.statements.filter((sql) => sql.includes('"opportunities"'))).toHaveLength(2);
       // Only the nested relations are loaded again: the page and its count are the kept answer.
       expect(again.statements).toHaveLength(3);
-      expect(again.statements.filter((sql) => sql.includes('"rm_opportunities_v4"."opportunities"'))).toEqual([]);
+      const page = `"${schemaNameOf(OPPORTUNITIES_PROJECTION, opportunitiesProjection.version)}"."opportunities"`;
+      expect(first.statements.filter((sql) => sql.includes(page))).toHaveLength(2);
+      expect(again.statements.filter((sql) => sql.includes(page))).toEqual([]);
     });
 
     it('resolves every nested field of every deal on the page', async () => {
