@@ -228,6 +228,23 @@ describe('opportunities projection', () => {
       expect(first.replaced).toEqual([]);
     });
 
+    it('names the deals whose open-deal changes it corrected where stored ones are, not those it only moved on', () => {
+      const first = project([opened(), stageChanged(20, 'discovery', 'negotiation', '2024-03-10T09:00:00.000Z')]);
+      const stored = new Map(first.opportunities.map((row) => [row.opportunityId, row]));
+
+      // Moved on after the last stored change: every change lands at a new instant.
+      const onward = project([stageChanged(30, 'negotiation', 'proposal', '2024-03-12T09:00:00.000Z')], stored);
+      expect(onward.replaced).toEqual([ID]);
+      expect(onward.correctedDeltas).toEqual([]);
+      // Backdated: the deal now leaves discovery on 03-05, so the stored exit of 03-10 is taken back.
+      const backdated = project([stageChanged(30, 'negotiation', 'proposal', '2024-03-05T09:00:00.000Z')], stored);
+      expect(backdated.openDealDeltas.filter((row) => row.at === '2024-03-10T09:00:00.000Z' && row.stageId === 'discovery')).toEqual([
+        expect.objectContaining({ countDelta: 1 }),
+      ]);
+      expect(backdated.correctedDeltas).toEqual([ID]);
+      expect(first.correctedDeltas).toEqual([]);
+    });
+
     it('adds only the backdated amount change, at its own business time; the stored figures stay as they are', () => {
       const first = project([opened(), stageChanged(20, 'discovery', 'proposal', '2024-03-10T09:00:00.000Z')]);
       const stored = new Map(first.opportunities.map((row) => [row.opportunityId, row]));
@@ -404,6 +421,6 @@ describe('opportunities projection', () => {
   });
 
   it('has nothing to change for an empty batch', () => {
-    expect(project([])).toEqual({ opportunities: [], replaced: [], stageHistory: [], amountHistory: [], openDealDeltas: [], closes: [] });
+    expect(project([])).toEqual({ opportunities: [], replaced: [], stageHistory: [], amountHistory: [], openDealDeltas: [], correctedDeltas: [], closes: [] });
   });
 });

@@ -126,6 +126,12 @@ export interface OpportunityChanges {
    * they add up to the changes of the new state (corrections at the business times they concern).
    */
   readonly openDealDeltas: readonly OpenDealDeltaRow[];
+  /**
+   * Those of them with a change at an instant, stage and currency where a stored change
+   * already is: that place then holds several rows, or rows adding up to nothing, until the
+   * deal's changes are netted. A deal's other changes land at places of their own.
+   */
+  readonly correctedDeltas: readonly string[];
   /** Every close of those opportunities, replacing what was stored. */
   readonly closes: readonly DealCloseRow[];
 }
@@ -157,16 +163,23 @@ export function opportunityChanges(
   const opportunities = [...touched.values()];
   const stageHistory: StageHistoryRow[] = [];
   const openDealDeltas: OpenDealDeltaRow[] = [];
+  const correctedDeltas: string[] = [];
   const closes: DealCloseRow[] = [];
   for (const row of opportunities) {
     const stays = stageHistoryOf(row);
     stageHistory.push(...stays);
     const stored = current.get(row.opportunityId);
-    openDealDeltas.push(...difference(openDealDeltasOf(row, stays), stored ? openDealDeltasOf(stored, stageHistoryOf(stored)) : []));
+    const before = stored ? openDealDeltasOf(stored, stageHistoryOf(stored)) : [];
+    const changes = difference(openDealDeltasOf(row, stays), before);
+    openDealDeltas.push(...changes);
+    if (before.length > 0 && changes.length > 0) {
+      const storedPlaces = new Set(before.map(placeOf));
+      if (changes.some((change) => storedPlaces.has(placeOf(change)))) correctedDeltas.push(row.opportunityId);
+    }
     closes.push(...closesOf(row, stays));
   }
   const replaced = opportunities.filter((row) => current.has(row.opportunityId)).map((row) => row.opportunityId);
-  return { opportunities, replaced, stageHistory, amountHistory, openDealDeltas, closes };
+  return { opportunities, replaced, stageHistory, amountHistory, openDealDeltas, correctedDeltas, closes };
 }
 
 function amountFigureOf(event: OpportunityEvent): Pick<AmountHistoryRow, 'kind' | 'amountMinor' | 'currency'> | null {
@@ -372,11 +385,16 @@ interface Holding {
   readonly amountMinor: number;
 }
 
+/** Where an open-deal change of one deal lands: its instant, stage and currency. */
+function placeOf(row: OpenDealDeltaRow): string {
+  return `${row.at}\u0000${row.stageId}\u0000${row.currency}`;
+}
+
 /** `after` − `before`, per instant, stage and currency, leaving out what did not change. */
 function difference(after: readonly OpenDealDeltaRow[], before: readonly OpenDealDeltaRow[]): OpenDealDeltaRow[] {
   const changes = new Map<string, { -readonly [K in keyof OpenDealDeltaRow]: OpenDealDeltaRow[K] }>();
   const add = (row: OpenDealDeltaRow, sign: 1 | -1) => {
-    const key = `${row.at}\u0000${row.stageId}\u0000${row.currency}`;
+    const key = placeOf(row);
     let sum = changes.get(key);
     if (sum === undefined) {
       sum = { ...row, countDelta: 0, amountDeltaMinor: 0 };

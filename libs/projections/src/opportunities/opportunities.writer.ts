@@ -26,7 +26,7 @@ export const opportunitiesProjection: Projection = {
   name: OPPORTUNITIES_PROJECTION,
   // v2 adds opportunity_amount_history, which as-of reports need; v3 indexes the as-of reads;
   // v4 answers them from open-deal changes (netted per deal and instant), their totals and closes;
-  // v5 keeps, while rebuilding, the deals whose changes more than one batch wrote.
+  // v5 keeps, while rebuilding, the deals whose changes a later batch corrected.
   version: 5,
   consumes: { streamNamePrefixes: ['opportunity-'] },
   finishRebuild: (transactions) => transactions.run(finishOpenDealDeltas),
@@ -95,8 +95,8 @@ export const opportunitiesProjection: Projection = {
        count_delta integer NOT NULL,
        amount_delta_minor bigint NOT NULL
      )`,
-    // While the version rebuilds: the deals whose open-deal changes more than one batch wrote,
-    // which the finish nets (a batch writes a deal's changes netted). Empty once it serves.
+    // While the version rebuilds: the deals a later batch corrected open-deal changes of, which
+    // the finish nets (a batch writes a deal's changes netted). Empty once it serves.
     `CREATE TABLE ${schema.table('open_deals_to_net')} (opportunity_id text PRIMARY KEY)`,
     // Totals carried in their key's index, so a report sums them from the index alone.
     `CREATE TABLE ${schema.table('open_deal_totals')} (
@@ -284,7 +284,7 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
   );
 
   await writeStageHistory(changes.stageHistory, new Map(rows.map((row) => [row.opportunityId, row])), changes.replaced, tx);
-  await writeOpenDealDeltas(changes.openDealDeltas, changes.replaced, tx);
+  await writeOpenDealDeltas(changes.openDealDeltas, changes.correctedDeltas, tx);
   await writeCloses(changes.closes, changes.replaced, tx);
 }
 
@@ -337,11 +337,11 @@ async function writeStageHistory(
 
 /**
  * Adds the batch's open-pipeline changes and adds them to their month and day totals, in one
- * statement, then nets them. While the version is rebuilding, only adds them, and notes the
- * deals stored before the batch: netting them and the totals are done once at the end
- * (`finishOpenDealDeltas`).
+ * statement, then nets the deals whose changes it corrected. While the version is
+ * rebuilding, only adds them and notes those deals: netting them and the totals are done
+ * once at the end (`finishOpenDealDeltas`).
  */
-async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'], replaced: readonly string[], tx: ProjectionTransaction): Promise<void> {
+async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'], corrected: readonly string[], tx: ProjectionTransaction): Promise<void> {
   if (deltas.length === 0) return;
   const deltasTable = tx.schema.table('open_deal_deltas');
   const rows = [
@@ -358,12 +358,10 @@ async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'],
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[], $8::bigint[])`;
   if (tx.rebuilding) {
     await tx.query(insert, rows);
-    // A batch's changes of one deal come netted (`opportunityChanges`): only a deal written
-    // before can have changes to net.
-    const changed = new Set(deltas.map((row) => row.opportunityId));
-    const toNet = replaced.filter((id) => changed.has(id));
-    if (toNet.length > 0) {
-      await tx.query(`INSERT INTO ${tx.schema.table('open_deals_to_net')} SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [toNet]);
+    // A batch's changes of one deal come netted (`opportunityChanges`): only one that lands
+    // where a stored change is leaves something to net.
+    if (corrected.length > 0) {
+      await tx.query(`INSERT INTO ${tx.schema.table('open_deals_to_net')} SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [corrected]);
     }
     return;
   }
@@ -381,10 +379,9 @@ async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'],
   // Corrections leave several rows per deal and instant, and totals that came back to zero,
   // in a pattern that depends on how the log was cut into batches. Netting them keeps the
   // tables a function of the history alone: a rebuild gives the very same rows.
-  await tx.query(
-    `WITH ${nettedDeltas(deltasTable, 'USING unnest($1::text[]) AS id(opportunity_id) WHERE d.opportunity_id = id.opportunity_id')}`,
-    [[...new Set(deltas.map((row) => row.opportunityId))]],
-  );
+  if (corrected.length > 0) {
+    await tx.query(`WITH ${nettedDeltas(deltasTable, 'USING unnest($1::text[]) AS id(opportunity_id) WHERE d.opportunity_id = id.opportunity_id')}`, [corrected]);
+  }
   await tx.query(
     `DELETE FROM ${tx.schema.table('open_deal_totals')} t USING unnest($1::text[]) AS p(pipeline_id)
       WHERE t.pipeline_id = p.pipeline_id AND t.count = 0 AND t.amount_minor = 0`,
@@ -425,7 +422,7 @@ function nettedDeltas(deltasTable: string, where: string): string {
 }
 
 /**
- * What a rebuild left out of every batch: the changes of deals more than one batch wrote
+ * What a rebuild left out of every batch: the changes of the deals a later batch corrected
  * netted, and the totals summed once.
  */
 async function finishOpenDealDeltas(tx: ProjectionTransaction): Promise<void> {
