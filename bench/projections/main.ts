@@ -18,10 +18,10 @@ import { forEachConcurrently } from '@revops/platform';
 import { freshDatabase, type BenchDatabase as Database } from '../database';
 import { SeededRandom } from '../generators/random';
 import { log, machine, percentiles, positiveInteger, writeReport } from '../report';
-import { salesHistory, type SalesHistory } from './history';
+import { salesHistory, type SalesHistory, type StreamHistory } from './history';
 
 const USAGE = `npm run bench:projections -- [--opportunities N] [--clients N] [--requests N] [--batch-size N] [--seed N]
-  [--pause-ms N] [--keep-database] [--separate-reads]
+  [--pause-ms N] [--keep-database] [--separate-reads] [--interleaved]
 
 Rebuild of every read model from a generated sales history, which feeds pipelines and opportunities
 (about nine and a half events a deal; the default 106,000 deals make just over 1,000,000 events),
@@ -36,7 +36,10 @@ fresh journal.
 Defaults: --opportunities 106000 --clients 100 --requests 2000 (per query) --pause-ms 1000; --batch-size
 (events per projection transaction during the rebuild) defaults to the runner's own catch-up batch size. --keep-database leaves the rebuilt
 read store on a PostgreSQL server (DATABASE_URL) for inspection; drop it afterwards. --separate-reads
-gives each read model a read of $all of its own while catching up, instead of one shared read.`;
+gives each read model a read of $all of its own while catching up, instead of one shared read.
+The history is written as an import writes it, each deal's events in one append; --interleaved
+writes it as it is recorded live instead: every deal's events in the order they happen, many
+deals at once, so that a deal's events lie far apart in $all.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
       'pause-ms': { type: 'string', default: '1000' },
       'keep-database': { type: 'boolean', default: false },
       'separate-reads': { type: 'boolean', default: false },
+      interleaved: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
     seed: positiveInteger(values.seed, '--seed', USAGE),
     pauseMs: positiveInteger(values['pause-ms'], '--pause-ms', USAGE),
     sharedCatchUp: !values['separate-reads'],
+    history: values.interleaved ? 'interleaved, as recorded live' : 'one append per deal, as imported',
     readStore: process.env.DATABASE_URL ? 'postgresql' : 'embedded',
     eventStore: 'dev server, own process',
   };
@@ -78,7 +83,7 @@ async function main(): Promise<void> {
     // Only what the queries and the report need is kept of the history once it is written: a
     // projector holds no generated events, and a heap of a million of them slowed the raw read
     // and the rebuild alike with collections that mark them over and over.
-    const written = await writeHistory(store, salesHistory({ opportunities: config.opportunities, seed: config.seed }));
+    const written = await writeHistory(store, salesHistory({ opportunities: config.opportunities, seed: config.seed }), values.interleaved);
     const { history } = written;
     log(`  wrote ${history.events} events in ${written.seconds.toFixed(1)} s (${Math.round(history.events / written.seconds)}/s)`);
 
@@ -141,17 +146,26 @@ async function main(): Promise<void> {
 
 type HistorySummary = Omit<SalesHistory, 'streams'>;
 
-/** Every stream of the history in one append each, in business-time metadata; the rest of the history is returned. */
-async function writeHistory(store: EventStore, { streams, ...history }: SalesHistory): Promise<{ seconds: number; head: Position; history: HistorySummary }> {
+/**
+ * The history's streams appended, in business-time metadata; the rest of the history is
+ * returned. As imported: every stream in one append. Interleaved: the events in the order
+ * they are recorded (a stream's own order kept, a backdated event recorded when the one
+ * before it was), a few hundred at a time, each stream's share of them in one append.
+ */
+async function writeHistory(
+  store: EventStore,
+  { streams, ...history }: SalesHistory,
+  interleaved: boolean,
+): Promise<{ seconds: number; head: Position; history: HistorySummary }> {
   const started = performance.now();
   let head: Position = { commit: 0n, prepare: 0n };
-  await forEachConcurrently(streams, 32, async (stream) => {
+  const append = async (stream: StreamHistory, indexes: readonly number[]) => {
     const correlation = randomUUID();
     const result = await store.append(
       stream.streamName,
-      stream.events.map((event, i) => ({
-        type: event.type,
-        data: event.data,
+      indexes.map((i) => ({
+        type: stream.events[i].type,
+        data: stream.events[i].data,
         metadata: {
           $correlationId: correlation,
           $causationId: correlation,
@@ -160,12 +174,37 @@ async function writeHistory(store: EventStore, { streams, ...history }: SalesHis
           occurredAt: stream.occurredAt[i],
         },
       })),
-      { expectedRevision: 'no_stream' },
+      { expectedRevision: indexes[0] === 0 ? 'no_stream' : BigInt(indexes[0] - 1) },
     );
     if (result.position.commit > head.commit) head = result.position;
+  };
+  if (!interleaved) {
+    await forEachConcurrently(streams, 32, (stream) => append(stream, stream.events.map((_, i) => i)));
+    return { seconds: (performance.now() - started) / 1000, head, history };
+  }
+  const recorded = streams.flatMap((stream) => {
+    let latest = '';
+    return stream.occurredAt.map((at, index) => {
+      if (at > latest) latest = at;
+      return { stream, index, recordedAt: latest };
+    });
   });
+  // A stable sort: a stream's events stay in their order among equal times.
+  recorded.sort((a, b) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0));
+  for (let start = 0; start < recorded.length; start += INTERLEAVED_WINDOW) {
+    const byStream = new Map<StreamHistory, number[]>();
+    for (const { stream, index } of recorded.slice(start, start + INTERLEAVED_WINDOW)) {
+      const indexes = byStream.get(stream) ?? [];
+      indexes.push(index);
+      byStream.set(stream, indexes);
+    }
+    await forEachConcurrently([...byStream], 32, ([stream, indexes]) => append(stream, indexes));
+  }
   return { seconds: (performance.now() - started) / 1000, head, history };
 }
+
+/** Events of an interleaved history appended together, each stream's share in one append. */
+const INTERLEAVED_WINDOW = 256;
 
 async function readAllOnce(store: EventStore): Promise<{ events: number; seconds: number; eventsPerSecond: number }> {
   const started = performance.now();
