@@ -298,17 +298,11 @@ export function storedModelKeys(model: string): string[] {
  */
 export function storedDealCredits(journey: DealJourney): CreditRow[] {
   const rows = dealCredits(journey, { models: storedModelSpecs });
-  const kept: CreditRow[] = [];
-  // dealCredits gives a basis's credits together, model after model.
-  for (let start = 0; start < rows.length; ) {
-    let end = start;
-    while (end < rows.length && rows[end].basis === rows[start].basis) end++;
-    const untouched = end - start === storedModelSpecs.length && rows.slice(start, end).every((row) => row.touchpointId === NO_TOUCH);
-    if (untouched) kept.push({ ...rows[start], model: EVERY_STORED_MODEL });
-    else for (let index = start; index < end; index++) kept.push(rows[index]);
-    start = end;
-  }
-  return kept;
+  return [...new Set(rows.map((row) => row.basis))].flatMap((basis) => {
+    const credits = rows.filter((row) => row.basis === basis);
+    const untouched = credits.length === storedModelSpecs.length && credits.every((row) => row.touchpointId === NO_TOUCH);
+    return untouched ? [{ ...credits[0], model: EVERY_STORED_MODEL }] : credits;
+  });
 }
 
 /** The deal's eligible journey on one basis: anchored at opening or at the win, with that basis's amount. */
