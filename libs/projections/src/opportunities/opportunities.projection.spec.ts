@@ -101,6 +101,8 @@ describe('opportunities projection', () => {
           exitedAt: null,
           exit: null,
           durationSeconds: null,
+          nextEnteredAt: null,
+          stagesReached: ['discovery'],
         },
       ]);
     });
@@ -223,9 +225,9 @@ describe('opportunities projection', () => {
       ]);
       // The current stage is what the write side decided last, whatever its business time.
       expect(later.opportunities[0].stageId).toBe('proposal');
-      // The stored history is what the new one replaces; the first batch had none to replace.
-      expect(later.replaced).toEqual([ID]);
-      expect(first.replaced).toEqual([]);
+      // Every stored stay is replaced: the change falls into the first; the first batch had none to replace.
+      expect(later.staysReplaced).toEqual([{ opportunityId: ID, fromSeq: 1 }]);
+      expect(first.staysReplaced).toEqual([]);
     });
 
     it('names the deals whose open-deal changes it corrected where stored ones are, not those it only moved on', () => {
@@ -234,7 +236,7 @@ describe('opportunities projection', () => {
 
       // Moved on after the last stored change: every change lands at a new instant.
       const onward = project([stageChanged(30, 'negotiation', 'proposal', '2024-03-12T09:00:00.000Z')], stored);
-      expect(onward.replaced).toEqual([ID]);
+      expect(onward.staysReplaced).toEqual([{ opportunityId: ID, fromSeq: 2 }]);
       expect(onward.correctedDeltas).toEqual([]);
       // Backdated: the deal now leaves discovery on 03-05, so the stored exit of 03-10 is taken back.
       const backdated = project([stageChanged(30, 'negotiation', 'proposal', '2024-03-05T09:00:00.000Z')], stored);
@@ -420,7 +422,67 @@ describe('opportunities projection', () => {
     );
   });
 
+  describe('when a later batch changes a stored deal', () => {
+    const storedAfter = (events: RecordedEnvelope[]) => new Map(project(events).opportunities.map((row) => [row.opportunityId, row]));
+    const stays = (changes: ReturnType<typeof project>) =>
+      changes.stageHistory.map(({ seq, stageId, exitedAt, nextEnteredAt, stagesReached }) => ({ seq, stageId, exitedAt, nextEnteredAt, stagesReached }));
+
+    it('writes the stays from the one the new entry ends on, and replaces only those', () => {
+      const stored = storedAfter([opened(), stageChanged(20, 'discovery', 'demo', '2024-03-05T09:00:00.000Z')]);
+
+      const onward = project([stageChanged(30, 'demo', 'proposal', '2024-03-09T09:00:00.000Z')], stored);
+
+      expect(stays(onward)).toEqual([
+        { seq: 2, stageId: 'demo', exitedAt: '2024-03-09T09:00:00.000Z', nextEnteredAt: '2024-03-09T09:00:00.000Z', stagesReached: ['demo', 'discovery'] },
+        { seq: 3, stageId: 'proposal', exitedAt: null, nextEnteredAt: null, stagesReached: ['demo', 'discovery', 'proposal'] },
+      ]);
+      expect(onward.staysReplaced).toEqual([{ opportunityId: ID, fromSeq: 2 }]);
+      expect(onward.closes).toEqual([]);
+      expect(onward.closesReplaced).toEqual([]);
+    });
+
+    it('changes no stay, close or open-deal change for a new close date or contact', () => {
+      const stored = storedAfter([opened(), stageChanged(20, 'discovery', 'demo', '2024-03-05T09:00:00.000Z')]);
+
+      const changes = project(
+        [
+          event(30, 'CloseDateChanged', { from: '2024-06-30', to: '2024-07-31', changedAt: 'x' }, '2024-03-06T09:00:00.000Z'),
+          event(31, 'ContactRoleAdded', { contactId: 'bo', role: 'BUYER', addedAt: 'x' }, '2024-03-06T10:00:00.000Z'),
+        ],
+        stored,
+      );
+
+      expect(changes.opportunities[0]).toMatchObject({ expectedCloseDate: '2024-07-31', streamRevision: 3n });
+      expect(changes.stageHistory).toEqual([]);
+      expect(changes.staysReplaced).toEqual([]);
+      expect(changes.openDealDeltas).toEqual([]);
+      expect(changes.closesReplaced).toEqual([]);
+    });
+
+    it('replaces every close of a deal that had one, as a later win ends the figure of an earlier', () => {
+      const stored = storedAfter([opened(), won(20, 'discovery', '2024-03-05T09:00:00.000Z'), reopened(30, 'proposal', '2024-03-08T09:00:00.000Z')]);
+
+      const changes = project([won(40, 'proposal', '2024-03-20T09:00:00.000Z')], stored);
+
+      expect(changes.staysReplaced).toEqual([{ opportunityId: ID, fromSeq: 2 }]);
+      expect(changes.closesReplaced).toEqual([ID]);
+      expect(changes.closes.map(({ seq, outcome, wonAmountUntil }) => ({ seq, outcome, wonAmountUntil }))).toEqual([
+        { seq: 1, outcome: 'won', wonAmountUntil: '2024-03-20T09:00:00.000Z' },
+        { seq: 2, outcome: 'won', wonAmountUntil: null },
+      ]);
+    });
+  });
+
   it('has nothing to change for an empty batch', () => {
-    expect(project([])).toEqual({ opportunities: [], replaced: [], stageHistory: [], amountHistory: [], openDealDeltas: [], correctedDeltas: [], closes: [] });
+    expect(project([])).toEqual({
+      opportunities: [],
+      stageHistory: [],
+      staysReplaced: [],
+      amountHistory: [],
+      openDealDeltas: [],
+      correctedDeltas: [],
+      closes: [],
+      closesReplaced: [],
+    });
   });
 });

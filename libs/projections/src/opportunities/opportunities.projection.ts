@@ -55,6 +55,10 @@ export interface StageHistoryRow {
   readonly exitedAt: string | null;
   readonly exit: 'stage_change' | 'won' | 'lost' | null;
   readonly durationSeconds: number | null;
+  /** When the deal next entered a stage (the next stay's entry), or null for the last stay. */
+  readonly nextEnteredAt: string | null;
+  /** Every stage the deal had entered by this stay, this one's included, sorted. */
+  readonly stagesReached: readonly string[];
 }
 
 /**
@@ -113,12 +117,18 @@ export interface OpportunityChanges {
   /** The new state of every opportunity the batch touched. */
   readonly opportunities: readonly OpportunityRow[];
   /**
-   * Those of them that were stored before the batch, whose stored stage history and closes
-   * the batch replaces. A deal the batch opened has none to replace.
+   * The stays the batch writes: of each deal whose stays it changed, every stay from the
+   * first one that changed on (all of them for a deal it opened). A batch that only changes
+   * amounts, dates or contacts changes no stay.
    */
-  readonly replaced: readonly string[];
-  /** The complete stage history of those opportunities, replacing what was stored. */
   readonly stageHistory: readonly StageHistoryRow[];
+  /**
+   * Of those deals, the ones stored before the batch, with the `seq` of their first changed
+   * stay: their stored stays from that one on are replaced. A deal's stays only ever grow in
+   * number, and one stage entry or close changes its own stay, the one before it and those
+   * after it, never an earlier one.
+   */
+  readonly staysReplaced: readonly { readonly opportunityId: string; readonly fromSeq: number }[];
   /** The batch's new amount figures, added to the stored ones. */
   readonly amountHistory: readonly AmountHistoryRow[];
   /**
@@ -132,8 +142,13 @@ export interface OpportunityChanges {
    * deal's changes are netted. A deal's other changes land at places of their own.
    */
   readonly correctedDeltas: readonly string[];
-  /** Every close of those opportunities, replacing what was stored. */
+  /**
+   * Every close of the deals whose stays the batch changed: a later win changes when an
+   * earlier one's figure stops applying, so a deal's closes are replaced together.
+   */
   readonly closes: readonly DealCloseRow[];
+  /** Those deals that had closes stored, which the batch's replace. */
+  readonly closesReplaced: readonly string[];
 }
 
 /**
@@ -162,24 +177,56 @@ export function opportunityChanges(
   }
   const opportunities = [...touched.values()];
   const stageHistory: StageHistoryRow[] = [];
+  const staysReplaced: { opportunityId: string; fromSeq: number }[] = [];
   const openDealDeltas: OpenDealDeltaRow[] = [];
   const correctedDeltas: string[] = [];
   const closes: DealCloseRow[] = [];
+  const closesReplaced: string[] = [];
   for (const row of opportunities) {
-    const stays = stageHistoryOf(row);
-    stageHistory.push(...stays);
-    const stored = current.get(row.opportunityId);
+    const id = row.opportunityId;
+    const stored = current.get(id);
+    // Transitions and figures are only ever added to, at the end of their lists.
+    const added = new Set(row.transitions.slice(stored?.transitions.length ?? 0));
+    const ordered = inBusinessTimeOrder(row.transitions);
+    const stays = staysOf(row, ordered);
+    const fromSeq = firstChangedStay(ordered, added);
+    if (fromSeq !== null) {
+      stageHistory.push(...stays.slice(fromSeq - 1));
+      closes.push(...closesOf(row, stays));
+      if (stored) {
+        staysReplaced.push({ opportunityId: id, fromSeq });
+        if (stored.transitions.some(isClose)) closesReplaced.push(id);
+      }
+    }
+    // What the deal adds to the open pipeline follows its stays and its expected amounts only.
+    if (stored && fromSeq === null && row.amounts.length === stored.amounts.length) continue;
     const before = stored ? openDealDeltasOf(stored, stageHistoryOf(stored)) : [];
     const changes = difference(openDealDeltasOf(row, stays), before);
     openDealDeltas.push(...changes);
     if (before.length > 0 && changes.length > 0) {
       const storedPlaces = new Set(before.map(placeOf));
-      if (changes.some((change) => storedPlaces.has(placeOf(change)))) correctedDeltas.push(row.opportunityId);
+      if (changes.some((change) => storedPlaces.has(placeOf(change)))) correctedDeltas.push(id);
     }
-    closes.push(...closesOf(row, stays));
   }
-  const replaced = opportunities.filter((row) => current.has(row.opportunityId)).map((row) => row.opportunityId);
-  return { opportunities, replaced, stageHistory, amountHistory, openDealDeltas, correctedDeltas, closes };
+  return { opportunities, stageHistory, staysReplaced, amountHistory, openDealDeltas, correctedDeltas, closes, closesReplaced };
+}
+
+const isClose = (transition: Transition) => transition.kind === 'won' || transition.kind === 'lost';
+
+/**
+ * The `seq` of the first stay that `added` (some of the transitions, in business-time order
+ * `ordered`) changed, or null when none is added. A stay is made of its entry and the
+ * transition after it, and knows when the next stay begins: an added transition changes the
+ * stay it falls into and every stay from it on, but none that ends before the stay it falls into.
+ */
+function firstChangedStay(ordered: readonly Transition[], added: ReadonlySet<Transition>): number | null {
+  if (added.size === 0) return null;
+  let staysBefore = 0;
+  for (const transition of ordered) {
+    if (added.has(transition)) break;
+    if (!isClose(transition)) staysBefore++;
+  }
+  return Math.max(1, staysBefore);
 }
 
 function amountFigureOf(event: OpportunityEvent): Pick<AmountHistoryRow, 'kind' | 'amountMinor' | 'currency'> | null {
@@ -313,11 +360,18 @@ function byTimeThenArrival(atA: string, positionA: string, atB: string, position
 
 /** Each stage entry lasts until the next transition in business time, whatever it is. */
 export function stageHistoryOf(row: OpportunityRow): StageHistoryRow[] {
-  const ordered = inBusinessTimeOrder(row.transitions);
-  const history: StageHistoryRow[] = [];
+  return staysOf(row, inBusinessTimeOrder(row.transitions));
+}
+
+function staysOf(row: OpportunityRow, ordered: readonly Transition[]): StageHistoryRow[] {
+  const history: { -readonly [K in keyof StageHistoryRow]: StageHistoryRow[K] }[] = [];
+  const reached = new Set<string>();
   ordered.forEach((transition, index) => {
     if (transition.kind === 'won' || transition.kind === 'lost') return;
     const following = ordered[index + 1];
+    reached.add(transition.stageId);
+    const previous = history.at(-1);
+    if (previous) previous.nextEnteredAt = transition.at;
     history.push({
       opportunityId: row.opportunityId,
       seq: history.length + 1,
@@ -328,6 +382,8 @@ export function stageHistoryOf(row: OpportunityRow): StageHistoryRow[] {
       exitedAt: following?.at ?? null,
       exit: following ? (following.kind === 'won' || following.kind === 'lost' ? following.kind : 'stage_change') : null,
       durationSeconds: following ? (Date.parse(following.at) - Date.parse(transition.at)) / 1000 : null,
+      nextEnteredAt: null,
+      stagesReached: [...reached].sort(),
     });
   });
   return history;
@@ -429,7 +485,7 @@ function closesOf(row: OpportunityRow, stays: readonly StageHistoryRow[]): DealC
         outcome: stay.exit,
         openedAt: row.openedAt,
         closedAt: stay.exitedAt,
-        reopenedAt: stays.find((next) => next.seq === stay.seq + 1)?.enteredAt ?? null,
+        reopenedAt: stay.nextEnteredAt,
         wonAmountMinor: inForce?.amountMinor ?? null,
         wonCurrency: inForce?.currency ?? null,
         wonAmountUntil: later?.effectiveAt ?? null,

@@ -228,8 +228,8 @@ function parsedJson<T>(value: T | string): T {
 
 /**
  * One upsert for the opportunities, one insert for the new amount figures and open-deal
- * changes, and for their stage history and closes a delete of the stored rows and an insert
- * of the new ones.
+ * changes, and for the stays and closes the batch changed a delete of the stored rows they
+ * replace and an insert of the new ones.
  */
 export async function writeOpportunities(changes: OpportunityChanges, tx: ProjectionTransaction): Promise<void> {
   const rows = changes.opportunities;
@@ -283,30 +283,26 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
     ],
   );
 
-  await writeStageHistory(changes.stageHistory, new Map(rows.map((row) => [row.opportunityId, row])), changes.replaced, tx);
+  await writeStageHistory(changes, new Map(rows.map((row) => [row.opportunityId, row])), tx);
   await writeOpenDealDeltas(changes.openDealDeltas, changes.correctedDeltas, tx);
-  await writeCloses(changes.closes, changes.replaced, tx);
+  await writeCloses(changes.closes, changes.closesReplaced, tx);
 }
 
 async function writeStageHistory(
-  history: OpportunityChanges['stageHistory'],
+  { stageHistory: history, staysReplaced }: Pick<OpportunityChanges, 'stageHistory' | 'staysReplaced'>,
   deals: ReadonlyMap<string, OpportunityRow>,
-  replaced: readonly string[],
   tx: ProjectionTransaction,
 ): Promise<void> {
-  await deleteRowsOf(replaced, 'opportunity_stage_history', tx);
+  if (staysReplaced.length > 0) {
+    await tx.query(
+      `DELETE FROM ${tx.schema.table('opportunity_stage_history')} h
+        USING unnest($1::text[], $2::int[]) AS r(opportunity_id, from_seq)
+        WHERE h.opportunity_id = r.opportunity_id AND h.seq >= r.from_seq`,
+      [staysReplaced.map((stay) => stay.opportunityId), staysReplaced.map((stay) => stay.fromSeq)],
+    );
+  }
   if (history.length === 0) return;
   const dealOf = (row: StageHistoryRow) => deals.get(row.opportunityId) as OpportunityRow;
-  // Each deal's stays come together, in seq order.
-  const sameDeal = (index: number, other: number) => history[other]?.opportunityId === history[index].opportunityId;
-  const reached: string[] = [];
-  let stages = new Set<string>();
-  history.forEach((row, index) => {
-    if (!sameDeal(index, index - 1)) stages = new Set();
-    stages.add(row.stageId);
-    reached.push(JSON.stringify([...stages].sort()));
-  });
-  const nextEntered = history.map((_, index) => (sameDeal(index, index + 1) ? history[index + 1].enteredAt : null));
   await tx.query(
     `INSERT INTO ${tx.schema.table('opportunity_stage_history')}
        (opportunity_id, seq, pipeline_id, stage_id, entry, entered_at, exited_at, exit, duration_seconds, owner_id, opened_at,
@@ -328,9 +324,10 @@ async function writeStageHistory(
       history.map((row) => row.durationSeconds),
       history.map((row) => dealOf(row).ownerId),
       history.map((row) => dealOf(row).openedAt),
-      nextEntered,
-      // JSON text in one JSON document, not escaped into an array literal (see the opportunities).
-      JSON.stringify(reached),
+      history.map((row) => row.nextEnteredAt),
+      // Each stay's stages as JSON text, in one JSON document rather than escaped into an
+      // array literal (see the opportunities).
+      JSON.stringify(history.map((row) => JSON.stringify(row.stagesReached))),
     ],
   );
 }
@@ -440,7 +437,7 @@ async function finishOpenDealDeltas(tx: ProjectionTransaction): Promise<void> {
 }
 
 async function writeCloses(closes: OpportunityChanges['closes'], replaced: readonly string[], tx: ProjectionTransaction): Promise<void> {
-  await deleteRowsOf(replaced, 'deal_closes', tx);
+  if (replaced.length > 0) await tx.query(`DELETE FROM ${tx.schema.table('deal_closes')} WHERE opportunity_id = ANY($1::text[])`, [replaced]);
   if (closes.length === 0) return;
   await tx.query(
     `INSERT INTO ${tx.schema.table('deal_closes')}
@@ -462,11 +459,6 @@ async function writeCloses(closes: OpportunityChanges['closes'], replaced: reado
       closes.map((row) => row.wonAmountUntil),
     ],
   );
-}
-
-/** The stored rows of these opportunities in `table`, which the batch writes anew. */
-async function deleteRowsOf(ids: readonly string[], table: string, tx: ProjectionTransaction): Promise<void> {
-  if (ids.length > 0) await tx.query(`DELETE FROM ${tx.schema.table(table)} WHERE opportunity_id = ANY($1::text[])`, [ids]);
 }
 
 async function writeAmountHistory(figures: OpportunityChanges['amountHistory'], tx: ProjectionTransaction): Promise<void> {
