@@ -188,9 +188,9 @@ export function opportunityChanges(
     // Transitions and figures are only ever added to, at the end of their lists.
     const added = new Set(row.transitions.slice(stored?.transitions.length ?? 0));
     const ordered = inBusinessTimeOrder(row.transitions);
-    const stays = staysOf(row, ordered);
     const fromSeq = firstChangedStay(ordered, added);
     if (fromSeq !== null) {
+      const stays = staysOf(row, ordered);
       stageHistory.push(...stays.slice(fromSeq - 1));
       closes.push(...closesOf(row, stays));
       if (stored) {
@@ -198,10 +198,12 @@ export function opportunityChanges(
         if (stored.transitions.some(isClose)) closesReplaced.push(id);
       }
     }
-    // What the deal adds to the open pipeline follows its stays and its expected amounts only.
-    if (stored && fromSeq === null && row.amounts.length === stored.amounts.length) continue;
-    const before = stored ? openDealDeltasOf(stored, stageHistoryOf(stored)) : [];
-    const changes = difference(openDealDeltasOf(row, stays), before);
+    // What the deal adds to the open pipeline follows its stays and expected amounts only, and
+    // does not change before the earliest business time the batch added one of them at.
+    const since = stored ? earliestChange(added, row.amounts.slice(stored.amounts.length)) : -Infinity;
+    if (since === Infinity) continue;
+    const before = stored ? openDealDeltasOf(stored, inBusinessTimeOrder(stored.transitions), since) : [];
+    const changes = difference(openDealDeltasOf(row, ordered, since), before);
     openDealDeltas.push(...changes);
     if (before.length > 0 && changes.length > 0) {
       const storedPlaces = new Set(before.map(placeOf));
@@ -212,6 +214,14 @@ export function opportunityChanges(
 }
 
 const isClose = (transition: Transition) => transition.kind === 'won' || transition.kind === 'lost';
+
+/** The earliest business time (ms) among added transitions and expected figures; Infinity when there is none. */
+function earliestChange(transitions: ReadonlySet<Transition>, figures: readonly AmountFigure[]): number {
+  let earliest = Infinity;
+  for (const transition of transitions) earliest = Math.min(earliest, Date.parse(transition.at));
+  for (const figure of figures) if (figure.kind === 'expected') earliest = Math.min(earliest, Date.parse(figure.effectiveAt));
+  return earliest;
+}
 
 /**
  * The `seq` of the first stay that `added` (some of the transitions, in business-time order
@@ -342,20 +352,27 @@ function unknownEvent(event: never): never {
 
 /** Orders transitions by business time, then by arrival for ties. */
 export function inBusinessTimeOrder(transitions: readonly Transition[]): Transition[] {
-  return [...transitions].sort((a, b) => byTimeThenArrival(a.at, a.position, b.at, b.position));
+  return inTimeThenArrivalOrder(transitions, (transition) => transition.at);
 }
 
 function figuresInBusinessTimeOrder(figures: readonly AmountFigure[], kind: AmountFigure['kind']): AmountFigure[] {
-  return figures
-    .filter((figure) => figure.kind === kind)
-    .sort((a, b) => byTimeThenArrival(a.effectiveAt, a.position, b.effectiveAt, b.position));
+  return inTimeThenArrivalOrder(
+    figures.filter((figure) => figure.kind === kind),
+    (figure) => figure.effectiveAt,
+  );
 }
 
-function byTimeThenArrival(atA: string, positionA: string, atB: string, positionB: string): number {
-  const byTime = Date.parse(atA) - Date.parse(atB);
-  if (byTime !== 0) return byTime;
-  const byPosition = BigInt(positionA) - BigInt(positionB);
-  return byPosition === 0n ? 0 : byPosition < 0n ? -1 : 1;
+/** Sorts by the business time `at` gives, then by `$all` position; each time is parsed once, not at every comparison. */
+function inTimeThenArrivalOrder<T extends { readonly position: string }>(items: readonly T[], at: (item: T) => string): T[] {
+  return items
+    .map((item) => ({ item, time: Date.parse(at(item)) }))
+    .sort((a, b) => a.time - b.time || byDecimalValue(a.item.position, b.item.position))
+    .map(({ item }) => item);
+}
+
+/** Compares two non-negative integers written in decimal without leading zeros, as positions are. */
+function byDecimalValue(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** Each stage entry lasts until the next transition in business time, whatever it is. */
@@ -394,45 +411,56 @@ function staysOf(row: OpportunityRow, ordered: readonly Transition[]): StageHist
  * whose stay spans that time, with the expected amount in force then (the last figure by
  * business time, ties by arrival), and in nothing while it has no such stay or no amount yet.
  * That holding only changes where a stay or a figure begins or ends, so the differences at
- * those instants, summed up to T, give exactly what it holds at T.
+ * those instants, summed up to T, give exactly what it holds at T. Only the changes at `since`
+ * (ms) or later are returned.
  */
-function openDealDeltasOf(row: OpportunityRow, stays: readonly StageHistoryRow[]): OpenDealDeltaRow[] {
-  const spans = stays.map((stay) => ({
-    stageId: stay.stageId,
-    from: Date.parse(stay.enteredAt),
-    until: stay.exitedAt === null ? Infinity : Date.parse(stay.exitedAt),
-  }));
+function openDealDeltasOf(row: OpportunityRow, ordered: readonly Transition[], since = -Infinity): OpenDealDeltaRow[] {
+  // Each stay as a span of business time; in order, and none overlaps the next.
+  const times = ordered.map((transition) => Date.parse(transition.at));
+  const spans: { stageId: string; from: number; until: number }[] = [];
+  ordered.forEach((transition, index) => {
+    if (!isClose(transition)) spans.push({ stageId: transition.stageId, from: times[index], until: times[index + 1] ?? Infinity });
+  });
   const amounts = figuresInBusinessTimeOrder(row.amounts, 'expected').map((figure) => ({ ...figure, from: Date.parse(figure.effectiveAt) }));
   const instants = [...new Set([...spans.flatMap((span) => [span.from, span.until]), ...amounts.map((amount) => amount.from)])]
     .filter((time) => time !== Infinity)
     .sort((a, b) => a - b);
   const deltas: OpenDealDeltaRow[] = [];
   let before: Holding | null = null;
+  // The stay and the figure in force, found by walking both lists along with the instants.
+  let span = 0;
+  let amount = -1;
   for (const time of instants) {
-    const span = spans.find((candidate) => candidate.from <= time && time < candidate.until);
-    const amount = amounts.filter((candidate) => candidate.from <= time).at(-1);
-    const now: Holding | null = span && amount ? { stageId: span.stageId, currency: amount.currency, amountMinor: amount.amountMinor } : null;
-    const at = new Date(time).toISOString();
-    const change = (holding: Holding, countDelta: number, amountDeltaMinor: number): OpenDealDeltaRow => ({
-      opportunityId: row.opportunityId,
-      pipelineId: row.pipelineId,
-      ownerId: row.ownerId,
-      stageId: holding.stageId,
-      currency: holding.currency,
-      at,
-      countDelta,
-      amountDeltaMinor,
-    });
-    if (now && before && now.stageId === before.stageId && now.currency === before.currency) {
-      // Still counted in the same stage and currency: only the amount can differ.
-      if (now.amountMinor !== before.amountMinor) deltas.push(change(now, 0, now.amountMinor - before.amountMinor));
-    } else {
-      if (before) deltas.push(change(before, -1, -before.amountMinor));
-      if (now) deltas.push(change(now, 1, now.amountMinor));
-    }
+    while (span < spans.length && spans[span].until <= time) span++;
+    while (amount + 1 < amounts.length && amounts[amount + 1].from <= time) amount++;
+    const stay = span < spans.length && spans[span].from <= time ? spans[span] : undefined;
+    const figure = amount >= 0 ? amounts[amount] : undefined;
+    const now: Holding | null = stay && figure ? { stageId: stay.stageId, currency: figure.currency, amountMinor: figure.amountMinor } : null;
+    if (time >= since) addChanges(deltas, row, before, now, new Date(time).toISOString());
     before = now;
   }
   return deltas;
+}
+
+/** Adds to `deltas` what moving from holding `before` to `now` at `at` changes in the open pipeline. */
+function addChanges(deltas: OpenDealDeltaRow[], row: OpportunityRow, before: Holding | null, now: Holding | null, at: string): void {
+  const change = (holding: Holding, countDelta: number, amountDeltaMinor: number): OpenDealDeltaRow => ({
+    opportunityId: row.opportunityId,
+    pipelineId: row.pipelineId,
+    ownerId: row.ownerId,
+    stageId: holding.stageId,
+    currency: holding.currency,
+    at,
+    countDelta,
+    amountDeltaMinor,
+  });
+  if (now && before && now.stageId === before.stageId && now.currency === before.currency) {
+    // Still counted in the same stage and currency: only the amount can differ.
+    if (now.amountMinor !== before.amountMinor) deltas.push(change(now, 0, now.amountMinor - before.amountMinor));
+    return;
+  }
+  if (before) deltas.push(change(before, -1, -before.amountMinor));
+  if (now) deltas.push(change(now, 1, now.amountMinor));
 }
 
 interface Holding {
