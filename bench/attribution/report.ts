@@ -6,6 +6,7 @@ import { DEFAULT_LOOKBACK_DAYS } from '@revops/attribution';
 import {
   attributionProjection,
   campaignsProjection,
+  NO_MEMORY,
   projectionSchema,
   writeAttribution,
   type AttributionInputs,
@@ -95,6 +96,7 @@ async function fill(pool: Pool, config: ReportBenchConfig) {
     schema: projectionSchema('attribution', 1),
     rebuilding: true,
     query: async <Row>(sql: string, parameters: readonly unknown[] = []) => (await pool.query(sql, [...parameters])).rows as Row[],
+    memory: NO_MEMORY,
   };
   const random = new SeededRandom(config.seed);
   const contacts = Math.max(1, Math.round(config.touchpoints / 10));

@@ -13,11 +13,13 @@ export {
 export { estimateLagEvents, lagSeconds, projectionState, type CheckpointStatus, type LagEstimate, type ProjectionState } from './runner/lag';
 export { InProcessLeases, leaseKey, PostgresAdvisoryLeases, type Lease, type LeaseProvider } from './runner/leases';
 export {
+  NO_MEMORY,
   projectionSchema,
   schemaNameOf,
   validateProjection,
   type Projection,
   type ProjectionFilter,
+  type ProjectionMemory,
   type ProjectionSchema,
   type ProjectionTransaction,
   type RebuildTransactions,

@@ -150,7 +150,16 @@ export const opportunitiesProjection: Projection = {
   },
   apply: async (batch, tx) => {
     const ids = [...new Set(batch.map((event) => (event.data as { opportunityId: string }).opportunityId))];
-    await writeOpportunities(opportunityChanges(await readOpportunities(ids, tx), batch), tx);
+    // A deal a recent batch wrote is still in memory; only the others are read back.
+    const current = new Map<string, OpportunityRow>();
+    for (const id of ids) {
+      const kept = tx.memory.get<OpportunityRow>(id);
+      if (kept) current.set(id, kept);
+    }
+    for (const [id, row] of await readOpportunities(ids.filter((id) => !current.has(id)), tx)) current.set(id, row);
+    const changes = opportunityChanges(current, batch);
+    await writeOpportunities(changes, tx);
+    for (const row of changes.opportunities) tx.memory.keep(row.opportunityId, row);
   },
 };
 

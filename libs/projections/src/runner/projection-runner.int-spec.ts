@@ -179,6 +179,43 @@ describe('ProjectionRunner against the event-store dev server and PostgreSQL', (
     });
   });
 
+  describe('memory between batches', () => {
+    it('holds what the committed batches kept, and nothing after a batch that did not commit', async () => {
+      const category = uniqueCategory('kept');
+      const counts = streamCountsProjection({ name: 'counts_kept', consumes: { streamNamePrefixes: [`${category}-`] } });
+      // Each batch keeps the number of events counted with it, and notes what it found kept beside what had committed.
+      const found: { kept: number | null; committed: number }[] = [];
+      let failed = false;
+      const projection: Projection = {
+        ...counts,
+        apply: async (batch, tx) => {
+          const [{ committed }] = await tx.query<{ committed: number }>(
+            `SELECT coalesce(sum(events), 0)::int AS committed FROM ${tx.schema.table('stream_counts')}`,
+          );
+          found.push({ kept: tx.memory.get<{ events: number }>('events')?.events ?? null, committed });
+          tx.memory.keep('events', { events: committed + batch.length });
+          await counts.apply(batch, tx);
+          if (committed > 0 && !failed) {
+            failed = true;
+            throw new Error('the second batch does not commit the first time');
+          }
+        },
+      };
+      const written = await appendEvents(store, category, 100);
+
+      const instance = startProjections([projection]);
+      await instance.readYourWrites.waitForPosition('counts_kept', lastPosition(written), 10_000);
+
+      expect((await countsIn(sql, 'rm_counts_kept_v1')).reduce((sum, row) => sum + row.events, 0)).toBe(100);
+      const what = found.map(({ kept, committed }) => (kept === null ? 'nothing' : kept === committed ? 'committed' : `${kept} of ${committed}`));
+      // The first batch finds nothing; the second what the first kept; its retry nothing, as the
+      // failed attempt's keeping did not commit; every later batch what committed before it.
+      expect(what.slice(0, 3)).toEqual(['nothing', 'committed', 'nothing']);
+      expect(what.length).toBeGreaterThan(3);
+      expect(what.slice(3)).toEqual(what.slice(3).map(() => 'committed'));
+    });
+  });
+
   describe('status', () => {
     it('reports lag in events and seconds while behind, then nothing pending, the head and a rate once caught up', async () => {
       const category = uniqueCategory('lagging');

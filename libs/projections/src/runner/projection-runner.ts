@@ -8,7 +8,15 @@ import { CheckpointMovedError } from './errors';
 import { matcherOf } from './event-matcher';
 import { abortableSleep, type Lease, type LeaseProvider } from './leases';
 import { formatPosition } from './positions';
-import { projectionSchema, validateProjection, type Projection, type ProjectionSchema, type ProjectionTransaction, type RebuildTransactions } from './projection';
+import { boundedMemory, type ForgettingMemory } from './projection-memory';
+import {
+  projectionSchema,
+  validateProjection,
+  type Projection,
+  type ProjectionSchema,
+  type ProjectionTransaction,
+  type RebuildTransactions,
+} from './projection';
 import { RateMeter } from './rate-meter';
 import type { ReadStoreSql, Sql } from './read-store-sql';
 import {
@@ -59,6 +67,8 @@ export interface RunnerSettings {
   shareCatchUp: boolean;
   /** Transactions a projection's finishRebuild may run at once (RebuildTransactions.parallelism). */
   finishParallelism: number;
+  /** Rows a projection may keep in memory between batches (ProjectionMemory); 0 keeps none. */
+  memoryRows: number;
 }
 
 export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
@@ -78,6 +88,7 @@ export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
   announceCommits: false,
   shareCatchUp: true,
   finishParallelism: 2,
+  memoryRows: 20_000,
 };
 
 export function runnerSettings(overrides: Partial<RunnerSettings> = {}): RunnerSettings {
@@ -131,6 +142,7 @@ export class ProjectionRunner {
   private idleScanned: Position | null = null;
   private rate: RateMeter;
   private active: { queue: BatchQueue; subscription: FeedSubscription } | undefined;
+  private readonly memory: ForgettingMemory;
   private doorbell: (() => void) | undefined;
   private readonly unsubscribe: () => void;
 
@@ -145,6 +157,7 @@ export class ProjectionRunner {
     this.bookkeeping = new ProjectionBookkeeping(deps.sql);
     this.logger = new Logger(`Projection ${projection.name} v${projection.version}`);
     this.rate = new RateMeter(settings.rateWindowMs);
+    this.memory = boundedMemory(settings.memoryRows);
     this.unsubscribe = deps.signals.onChanged((key) => {
       if (key.name === this.key.name && key.version === this.key.version) this.doorbell?.();
     });
@@ -248,6 +261,7 @@ export class ProjectionRunner {
   private async follow(record: VersionRecord, lease: Lease): Promise<FollowEnd> {
     this.currentState = 'catching_up';
     this.rebuilding = !record.serving;
+    this.memory.forget();
     this.logger.log(`following $all from ${formatPosition(record.checkpoint)} (${record.status})`);
     const queue = new BatchQueue({
       maxBatchSize: this.settings.maxBatchSize,
@@ -352,20 +366,26 @@ export class ProjectionRunner {
 
   private async commit(events: readonly RecordedEnvelope[], checkpoint: Position): Promise<void> {
     const expected = this.checkpointPosition;
-    await this.deps.sql.transaction(async (tx) => {
-      if (events.length > 0) await this.projection.apply(events, this.transaction(tx));
-      await this.bookkeeping.commit(tx, this.key, {
-        expected,
-        checkpoint,
-        events: events.length,
-        lastRecordedAt: events.length > 0 ? events[events.length - 1].recordedAt : null,
-        eventsPerSecond: this.rate.perSecond(events.length),
+    try {
+      await this.deps.sql.transaction(async (tx) => {
+        if (events.length > 0) await this.projection.apply(events, this.transaction(tx));
+        await this.bookkeeping.commit(tx, this.key, {
+          expected,
+          checkpoint,
+          events: events.length,
+          lastRecordedAt: events.length > 0 ? events[events.length - 1].recordedAt : null,
+          eventsPerSecond: this.rate.perSecond(events.length),
+        });
+        // Delivered when the transaction commits, never for one rolled back.
+        if (this.settings.announceCommits && events.length > 0) {
+          await tx.query('SELECT pg_notify($1, $2)', [COMMITS_CHANNEL, announcement(this.key, expected, checkpoint, events.length)]);
+        }
       });
-      // Delivered when the transaction commits, never for one rolled back.
-      if (this.settings.announceCommits && events.length > 0) {
-        await tx.query('SELECT pg_notify($1, $2)', [COMMITS_CHANNEL, announcement(this.key, expected, checkpoint, events.length)]);
-      }
-    });
+    } catch (error) {
+      // What the batch kept may not have committed.
+      this.memory.forget();
+      throw error;
+    }
     this.checkpointPosition = checkpoint;
     this.lastCheckpointWrite = Date.now();
     this.rate.record(events.length);
@@ -402,7 +422,12 @@ export class ProjectionRunner {
   }
 
   private transaction(tx: Sql): ProjectionTransaction {
-    return { schema: this.schema, rebuilding: this.rebuilding, query: (sql, parameters) => tx.query(sql, arrayParameters(parameters)) };
+    return {
+      schema: this.schema,
+      rebuilding: this.rebuilding,
+      query: (sql, parameters) => tx.query(sql, arrayParameters(parameters)),
+      memory: this.memory,
+    };
   }
 
   private async caughtUp(lease: Lease): Promise<void> {

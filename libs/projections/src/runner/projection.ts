@@ -30,7 +30,24 @@ export interface ProjectionTransaction {
   readonly rebuilding: boolean;
   /** Runs one statement with `$1…` parameters and returns its rows. */
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
+  /** What the projection keeps in memory from one batch to the next. */
+  readonly memory: ProjectionMemory;
 }
+
+/**
+ * Rows a projection wrote, kept by key between the batches of one runner of its version, so
+ * that a later batch about the same things need not read them back. It only ever holds what
+ * committed: the runner forgets everything when a batch does not commit and whenever it
+ * starts following `$all` again (a restart, a moved checkpoint, a lease taken back). It keeps
+ * the most recently kept rows up to a bound, so a row may be gone: read it then.
+ */
+export interface ProjectionMemory {
+  get<T extends object>(key: string): T | undefined;
+  keep(key: string, value: object): void;
+}
+
+/** A memory that keeps nothing: every batch reads back what it needs. */
+export const NO_MEMORY: ProjectionMemory = { get: () => undefined, keep: () => undefined };
 
 /**
  * A read model fed from `$all`. Keep the event → row-change logic pure in
