@@ -225,9 +225,8 @@ describe('opportunities projection', () => {
       ]);
       // The current stage is what the write side decided last, whatever its business time.
       expect(later.opportunities[0].stageId).toBe('proposal');
-      // Every stored stay is replaced: the change falls into the first; the first batch had none to replace.
-      expect(later.staysReplaced).toEqual([{ opportunityId: ID, fromSeq: 1 }]);
-      expect(first.staysReplaced).toEqual([]);
+      // The change falls into the first stay, so every stay from it on is written again.
+      expect(first.stageHistory.map(({ seq }) => seq)).toEqual([1, 2]);
     });
 
     it('names the deals whose open-deal changes it corrected where stored ones are, not those it only moved on', () => {
@@ -236,7 +235,7 @@ describe('opportunities projection', () => {
 
       // Moved on after the last stored change: every change lands at a new instant.
       const onward = project([stageChanged(30, 'negotiation', 'proposal', '2024-03-12T09:00:00.000Z')], stored);
-      expect(onward.staysReplaced).toEqual([{ opportunityId: ID, fromSeq: 2 }]);
+      expect(onward.stageHistory.map(({ seq }) => seq)).toEqual([2, 3]);
       expect(onward.correctedDeltas).toEqual([]);
       // Backdated: the deal now leaves discovery on 03-05, so the stored exit of 03-10 is taken back.
       const backdated = project([stageChanged(30, 'negotiation', 'proposal', '2024-03-05T09:00:00.000Z')], stored);
@@ -427,7 +426,7 @@ describe('opportunities projection', () => {
     const stays = (changes: ReturnType<typeof project>) =>
       changes.stageHistory.map(({ seq, stageId, exitedAt, nextEnteredAt, stagesReached }) => ({ seq, stageId, exitedAt, nextEnteredAt, stagesReached }));
 
-    it('writes the stays from the one the new entry ends on, and replaces only those', () => {
+    it('writes the stays from the one the new entry ends on, and only those', () => {
       const stored = storedAfter([opened(), stageChanged(20, 'discovery', 'demo', '2024-03-05T09:00:00.000Z')]);
 
       const onward = project([stageChanged(30, 'demo', 'proposal', '2024-03-09T09:00:00.000Z')], stored);
@@ -436,7 +435,6 @@ describe('opportunities projection', () => {
         { seq: 2, stageId: 'demo', exitedAt: '2024-03-09T09:00:00.000Z', nextEnteredAt: '2024-03-09T09:00:00.000Z', stagesReached: ['demo', 'discovery'] },
         { seq: 3, stageId: 'proposal', exitedAt: null, nextEnteredAt: null, stagesReached: ['demo', 'discovery', 'proposal'] },
       ]);
-      expect(onward.staysReplaced).toEqual([{ opportunityId: ID, fromSeq: 2 }]);
       expect(onward.closes).toEqual([]);
       expect(onward.closesReplaced).toEqual([]);
     });
@@ -454,7 +452,6 @@ describe('opportunities projection', () => {
 
       expect(changes.opportunities[0]).toMatchObject({ expectedCloseDate: '2024-07-31', streamRevision: 3n });
       expect(changes.stageHistory).toEqual([]);
-      expect(changes.staysReplaced).toEqual([]);
       expect(changes.openDealDeltas).toEqual([]);
       expect(changes.closesReplaced).toEqual([]);
     });
@@ -464,7 +461,7 @@ describe('opportunities projection', () => {
 
       const changes = project([won(40, 'proposal', '2024-03-20T09:00:00.000Z')], stored);
 
-      expect(changes.staysReplaced).toEqual([{ opportunityId: ID, fromSeq: 2 }]);
+      expect(changes.stageHistory.map(({ seq }) => seq)).toEqual([2]);
       expect(changes.closesReplaced).toEqual([ID]);
       expect(changes.closes.map(({ seq, outcome, wonAmountUntil }) => ({ seq, outcome, wonAmountUntil }))).toEqual([
         { seq: 1, outcome: 'won', wonAmountUntil: '2024-03-20T09:00:00.000Z' },
@@ -477,7 +474,6 @@ describe('opportunities projection', () => {
     expect(project([])).toEqual({
       opportunities: [],
       stageHistory: [],
-      staysReplaced: [],
       amountHistory: [],
       openDealDeltas: [],
       correctedDeltas: [],

@@ -118,17 +118,13 @@ export interface OpportunityChanges {
   readonly opportunities: readonly OpportunityRow[];
   /**
    * The stays the batch writes: of each deal whose stays it changed, every stay from the
-   * first one that changed on (all of them for a deal it opened). A batch that only changes
-   * amounts, dates or contacts changes no stay.
+   * first one that changed on (all of them for a deal it opened), each replacing the stored
+   * stay of its `seq` if there is one. A stage entry or close changes its own stay, the one
+   * before it and those after it, never an earlier one; and a deal's stays only ever grow in
+   * number, so no stored stay is left over. A batch that only changes amounts, dates or
+   * contacts changes no stay.
    */
   readonly stageHistory: readonly StageHistoryRow[];
-  /**
-   * Of those deals, the ones stored before the batch, with the `seq` of their first changed
-   * stay: their stored stays from that one on are replaced. A deal's stays only ever grow in
-   * number, and one stage entry or close changes its own stay, the one before it and those
-   * after it, never an earlier one.
-   */
-  readonly staysReplaced: readonly { readonly opportunityId: string; readonly fromSeq: number }[];
   /** The batch's new amount figures, added to the stored ones. */
   readonly amountHistory: readonly AmountHistoryRow[];
   /**
@@ -177,7 +173,6 @@ export function opportunityChanges(
   }
   const opportunities = [...touched.values()];
   const stageHistory: StageHistoryRow[] = [];
-  const staysReplaced: { opportunityId: string; fromSeq: number }[] = [];
   const openDealDeltas: OpenDealDeltaRow[] = [];
   const correctedDeltas: string[] = [];
   const closes: DealCloseRow[] = [];
@@ -193,10 +188,7 @@ export function opportunityChanges(
       const stays = staysOf(row, ordered);
       stageHistory.push(...stays.slice(fromSeq - 1));
       closes.push(...closesOf(row, stays));
-      if (stored) {
-        staysReplaced.push({ opportunityId: id, fromSeq });
-        if (stored.transitions.some(isClose)) closesReplaced.push(id);
-      }
+      if (stored?.transitions.some(isClose)) closesReplaced.push(id);
     }
     // What the deal adds to the open pipeline follows its stays and expected amounts only, and
     // does not change before the earliest business time the batch added one of them at.
@@ -210,7 +202,7 @@ export function opportunityChanges(
       if (changes.some((change) => storedPlaces.has(placeOf(change)))) correctedDeltas.push(id);
     }
   }
-  return { opportunities, stageHistory, staysReplaced, amountHistory, openDealDeltas, correctedDeltas, closes, closesReplaced };
+  return { opportunities, stageHistory, amountHistory, openDealDeltas, correctedDeltas, closes, closesReplaced };
 }
 
 const isClose = (transition: Transition) => transition.kind === 'won' || transition.kind === 'lost';

@@ -236,9 +236,9 @@ function parsedJson<T>(value: T | string): T {
 }
 
 /**
- * One upsert for the opportunities, one insert for the new amount figures and open-deal
- * changes, and for the stays and closes the batch changed a delete of the stored rows they
- * replace and an insert of the new ones.
+ * One upsert for the opportunities and one for the stays the batch changed, one insert for
+ * the new amount figures and open-deal changes, and for the closes of deals whose stays
+ * changed a delete of the stored ones and an insert of the new ones.
  */
 export async function writeOpportunities(changes: OpportunityChanges, tx: ProjectionTransaction): Promise<void> {
   const rows = changes.opportunities;
@@ -292,24 +292,12 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
     ],
   );
 
-  await writeStageHistory(changes, new Map(rows.map((row) => [row.opportunityId, row])), tx);
+  await writeStageHistory(changes.stageHistory, new Map(rows.map((row) => [row.opportunityId, row])), tx);
   await writeOpenDealDeltas(changes.openDealDeltas, changes.correctedDeltas, tx);
   await writeCloses(changes.closes, changes.closesReplaced, tx);
 }
 
-async function writeStageHistory(
-  { stageHistory: history, staysReplaced }: Pick<OpportunityChanges, 'stageHistory' | 'staysReplaced'>,
-  deals: ReadonlyMap<string, OpportunityRow>,
-  tx: ProjectionTransaction,
-): Promise<void> {
-  if (staysReplaced.length > 0) {
-    await tx.query(
-      `DELETE FROM ${tx.schema.table('opportunity_stage_history')} h
-        USING unnest($1::text[], $2::int[]) AS r(opportunity_id, from_seq)
-        WHERE h.opportunity_id = r.opportunity_id AND h.seq >= r.from_seq`,
-      [staysReplaced.map((stay) => stay.opportunityId), staysReplaced.map((stay) => stay.fromSeq)],
-    );
-  }
+async function writeStageHistory(history: OpportunityChanges['stageHistory'], deals: ReadonlyMap<string, OpportunityRow>, tx: ProjectionTransaction): Promise<void> {
   if (history.length === 0) return;
   const dealOf = (row: StageHistoryRow) => deals.get(row.opportunityId) as OpportunityRow;
   await tx.query(
@@ -320,7 +308,12 @@ async function writeStageHistory(
        FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
                    $7::timestamptz[], $8::text[], $9::numeric[], $10::text[], $11::timestamptz[], $12::timestamptz[]) WITH ORDINALITY
          AS t(id, seq, pipeline, stage, entry, entered, exited, exit, duration, owner, opened, next_entered, n)
-       JOIN json_array_elements_text($13::json) WITH ORDINALITY AS r(reached, n) USING (n)`,
+       JOIN json_array_elements_text($13::json) WITH ORDINALITY AS r(reached, n) USING (n)
+     ON CONFLICT (opportunity_id, seq) DO UPDATE
+        SET pipeline_id = excluded.pipeline_id, stage_id = excluded.stage_id, entry = excluded.entry,
+            entered_at = excluded.entered_at, exited_at = excluded.exited_at, exit = excluded.exit,
+            duration_seconds = excluded.duration_seconds, owner_id = excluded.owner_id, opened_at = excluded.opened_at,
+            next_entered_at = excluded.next_entered_at, stages_reached = excluded.stages_reached`,
     [
       history.map((row) => row.opportunityId),
       history.map((row) => row.seq),
