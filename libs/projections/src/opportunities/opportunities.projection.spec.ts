@@ -437,6 +437,8 @@ describe('opportunities projection', () => {
       ]);
       expect(onward.closes).toEqual([]);
       expect(onward.closesReplaced).toEqual([]);
+      // Of the deal's lists, only the new entry is added.
+      expect(onward.added).toEqual([{ transitions: [expect.objectContaining({ kind: 'stage_change', stageId: 'proposal' })], amounts: [], contactRoles: [] }]);
     });
 
     it('changes no stay, close or open-deal change for a new close date or contact', () => {
@@ -451,6 +453,7 @@ describe('opportunities projection', () => {
       );
 
       expect(changes.opportunities[0]).toMatchObject({ expectedCloseDate: '2024-07-31', streamRevision: 3n });
+      expect(changes.added).toEqual([{ transitions: [], amounts: [], contactRoles: [{ contactId: 'bo', role: 'BUYER' }] }]);
       expect(changes.stageHistory).toEqual([]);
       expect(changes.openDealDeltas).toEqual([]);
       expect(changes.closesReplaced).toEqual([]);
@@ -473,6 +476,7 @@ describe('opportunities projection', () => {
   it('has nothing to change for an empty batch', () => {
     expect(project([])).toEqual({
       opportunities: [],
+      added: [],
       stageHistory: [],
       amountHistory: [],
       openDealDeltas: [],

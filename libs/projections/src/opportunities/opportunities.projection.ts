@@ -113,9 +113,16 @@ export interface DealCloseRow {
   readonly wonAmountUntil: string | null;
 }
 
+export type AddedToLists = Pick<OpportunityRow, 'transitions' | 'amounts' | 'contactRoles'>;
+
 export interface OpportunityChanges {
   /** The new state of every opportunity the batch touched. */
   readonly opportunities: readonly OpportunityRow[];
+  /**
+   * For each of them, in the same order, what the batch added to its lists, which are only
+   * ever added to at their ends: the stored lists followed by these are the new ones.
+   */
+  readonly added: readonly AddedToLists[];
   /**
    * The stays the batch writes: of each deal whose stays it changed, every stay from the
    * first one that changed on (all of them for a deal it opened), each replacing the stored
@@ -172,18 +179,25 @@ export function opportunityChanges(
     }
   }
   const opportunities = [...touched.values()];
+  const added = opportunities.map((row): AddedToLists => {
+    const stored = current.get(row.opportunityId);
+    return {
+      transitions: row.transitions.slice(stored?.transitions.length ?? 0),
+      amounts: row.amounts.slice(stored?.amounts.length ?? 0),
+      contactRoles: row.contactRoles.slice(stored?.contactRoles.length ?? 0),
+    };
+  });
   const stageHistory: StageHistoryRow[] = [];
   const openDealDeltas: OpenDealDeltaRow[] = [];
   const correctedDeltas: string[] = [];
   const closes: DealCloseRow[] = [];
   const closesReplaced: string[] = [];
-  for (const row of opportunities) {
+  opportunities.forEach((row, index) => {
     const id = row.opportunityId;
     const stored = current.get(id);
-    // Transitions and figures are only ever added to, at the end of their lists.
-    const added = new Set(row.transitions.slice(stored?.transitions.length ?? 0));
+    const addedTransitions = new Set(added[index].transitions);
     const ordered = inBusinessTimeOrder(row.transitions);
-    const fromSeq = firstChangedStay(ordered, added);
+    const fromSeq = firstChangedStay(ordered, addedTransitions);
     if (fromSeq !== null) {
       const stays = staysOf(row, ordered);
       stageHistory.push(...stays.slice(fromSeq - 1));
@@ -192,8 +206,8 @@ export function opportunityChanges(
     }
     // What the deal adds to the open pipeline follows its stays and expected amounts only, and
     // does not change before the earliest business time the batch added one of them at.
-    const since = stored ? earliestChange(added, row.amounts.slice(stored.amounts.length)) : -Infinity;
-    if (since === Infinity) continue;
+    const since = stored ? earliestChange(addedTransitions, added[index].amounts) : -Infinity;
+    if (since === Infinity) return;
     const before = stored ? openDealDeltasOf(stored, inBusinessTimeOrder(stored.transitions), since) : [];
     const changes = difference(openDealDeltasOf(row, ordered, since), before);
     openDealDeltas.push(...changes);
@@ -201,8 +215,8 @@ export function opportunityChanges(
       const storedPlaces = new Set(before.map(placeOf));
       if (changes.some((change) => storedPlaces.has(placeOf(change)))) correctedDeltas.push(id);
     }
-  }
-  return { opportunities, stageHistory, amountHistory, openDealDeltas, correctedDeltas, closes, closesReplaced };
+  });
+  return { opportunities, added, stageHistory, amountHistory, openDealDeltas, correctedDeltas, closes, closesReplaced };
 }
 
 const isClose = (transition: Transition) => transition.kind === 'won' || transition.kind === 'lost';

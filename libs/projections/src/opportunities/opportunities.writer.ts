@@ -264,9 +264,10 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
             expected_close_date = excluded.expected_close_date, status = excluded.status,
             opened_at = excluded.opened_at, closed_at = excluded.closed_at,
             won_amount_minor = excluded.won_amount_minor, won_currency = excluded.won_currency,
-            loss_reason = excluded.loss_reason, loss_note = excluded.loss_note,
-            contact_roles = excluded.contact_roles, stream_revision = excluded.stream_revision,
-            transitions = excluded.transitions, amounts = excluded.amounts`,
+            loss_reason = excluded.loss_reason, loss_note = excluded.loss_note, stream_revision = excluded.stream_revision,
+            -- The lists are only ever added to: the batch sends what it added.
+            contact_roles = o.contact_roles || excluded.contact_roles,
+            transitions = o.transitions || excluded.transitions, amounts = o.amounts || excluded.amounts`,
     [
       rows.map((row) => row.opportunityId),
       rows.map((row) => row.name),
@@ -287,8 +288,10 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
       rows.map((row) => row.lossNote),
       rows.map((row) => row.streamRevision.toString()),
       // The JSON columns in one document: as elements of a text array, each would be escaped
-      // character by character into the array literal, the dearest part of a batch.
-      JSON.stringify(rows.map((row) => [row.contactRoles, row.transitions, row.amounts])),
+      // character by character into the array literal, the dearest part of a batch. Of a
+      // stored deal's lists, only what the batch added: sending them whole made an
+      // interleaved history send (and parse) each deal's lists once per batch that touched it.
+      JSON.stringify(changes.added.map((added) => [added.contactRoles, added.transitions, added.amounts])),
     ],
   );
 
