@@ -437,6 +437,7 @@ describe('opportunities projection', () => {
       ]);
       expect(onward.closes).toEqual([]);
       expect(onward.closesReplaced).toEqual([]);
+      expect([...onward.stored]).toEqual([ID]);
       // Of the deal's lists, only the new entry is added.
       expect(onward.added).toEqual([{ transitions: [expect.objectContaining({ kind: 'stage_change', stageId: 'proposal' })], amounts: [], contactRoles: [] }]);
     });
@@ -477,6 +478,7 @@ describe('opportunities projection', () => {
     expect(project([])).toEqual({
       opportunities: [],
       added: [],
+      stored: new Set(),
       stageHistory: [],
       amountHistory: [],
       openDealDeltas: [],

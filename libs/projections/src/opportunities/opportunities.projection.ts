@@ -123,6 +123,8 @@ export interface OpportunityChanges {
    * ever added to at their ends: the stored lists followed by these are the new ones.
    */
   readonly added: readonly AddedToLists[];
+  /** Those of them that were stored before the batch, whose stays replace stored ones. */
+  readonly stored: ReadonlySet<string>;
   /**
    * The stays the batch writes: of each deal whose stays it changed, every stay from the
    * first one that changed on (all of them for a deal it opened), each replacing the stored
@@ -216,7 +218,8 @@ export function opportunityChanges(
       if (changes.some((change) => storedPlaces.has(placeOf(change)))) correctedDeltas.push(id);
     }
   });
-  return { opportunities, added, stageHistory, amountHistory, openDealDeltas, correctedDeltas, closes, closesReplaced };
+  const stored = new Set(opportunities.map((row) => row.opportunityId).filter((id) => current.has(id)));
+  return { opportunities, added, stored, stageHistory, amountHistory, openDealDeltas, correctedDeltas, closes, closesReplaced };
 }
 
 const isClose = (transition: Transition) => transition.kind === 'won' || transition.kind === 'lost';

@@ -295,12 +295,35 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
     ],
   );
 
-  await writeStageHistory(changes.stageHistory, new Map(rows.map((row) => [row.opportunityId, row])), tx);
+  // The stays of deals the batch opened are new: a plain insert of them costs less than an upsert.
+  const deals = new Map(rows.map((row) => [row.opportunityId, row]));
+  const [replacing, adding] = partition(changes.stageHistory, (stay) => changes.stored.has(stay.opportunityId));
+  await writeStageHistory(adding, deals, 'insert', tx);
+  await writeStageHistory(replacing, deals, 'upsert', tx);
   await writeOpenDealDeltas(changes.openDealDeltas, changes.correctedDeltas, tx);
   await writeCloses(changes.closes, changes.closesReplaced, tx);
 }
 
-async function writeStageHistory(history: OpportunityChanges['stageHistory'], deals: ReadonlyMap<string, OpportunityRow>, tx: ProjectionTransaction): Promise<void> {
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const passing: T[] = [];
+  const failing: T[] = [];
+  for (const item of items) (test(item) ? passing : failing).push(item);
+  return [passing, failing];
+}
+
+/** A stay of a stored deal replaces the stored one of its seq; a deal's stays only ever grow in number. */
+const STAY_REPLACES_STORED = `ON CONFLICT (opportunity_id, seq) DO UPDATE
+        SET pipeline_id = excluded.pipeline_id, stage_id = excluded.stage_id, entry = excluded.entry,
+            entered_at = excluded.entered_at, exited_at = excluded.exited_at, exit = excluded.exit,
+            duration_seconds = excluded.duration_seconds, owner_id = excluded.owner_id, opened_at = excluded.opened_at,
+            next_entered_at = excluded.next_entered_at, stages_reached = excluded.stages_reached`;
+
+async function writeStageHistory(
+  history: readonly StageHistoryRow[],
+  deals: ReadonlyMap<string, OpportunityRow>,
+  mode: 'insert' | 'upsert',
+  tx: ProjectionTransaction,
+): Promise<void> {
   if (history.length === 0) return;
   const dealOf = (row: StageHistoryRow) => deals.get(row.opportunityId) as OpportunityRow;
   await tx.query(
@@ -312,11 +335,7 @@ async function writeStageHistory(history: OpportunityChanges['stageHistory'], de
                    $7::timestamptz[], $8::text[], $9::numeric[], $10::text[], $11::timestamptz[], $12::timestamptz[]) WITH ORDINALITY
          AS t(id, seq, pipeline, stage, entry, entered, exited, exit, duration, owner, opened, next_entered, n)
        JOIN json_array_elements_text($13::json) WITH ORDINALITY AS r(reached, n) USING (n)
-     ON CONFLICT (opportunity_id, seq) DO UPDATE
-        SET pipeline_id = excluded.pipeline_id, stage_id = excluded.stage_id, entry = excluded.entry,
-            entered_at = excluded.entered_at, exited_at = excluded.exited_at, exit = excluded.exit,
-            duration_seconds = excluded.duration_seconds, owner_id = excluded.owner_id, opened_at = excluded.opened_at,
-            next_entered_at = excluded.next_entered_at, stages_reached = excluded.stages_reached`,
+     ${mode === 'insert' ? '' : STAY_REPLACES_STORED}`,
     [
       history.map((row) => row.opportunityId),
       history.map((row) => row.seq),
