@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { EventStore, EventStoreModule, SharedCatchUp, type Position, type SubscribeToAllOptions } from '@revops/event-store';
+import { EventStore, EventStoreModule, SharedCatchUp, type AllFeed, type Position, type SubscribeToAllOptions } from '@revops/event-store';
 import { openReadStore, ReadStoreModule } from '@revops/read-models';
 import type { DataSource } from 'typeorm';
 import { useEventStore, type EventStoreHandle } from '../../../../test/support/event-store';
@@ -604,6 +604,35 @@ describe('ProjectionRunner against the event-store dev server and PostgreSQL', (
       );
       expect(checkpoint).toBeGreaterThanOrEqual(end);
       expect((await countsIn(sql, 'rm_counts_tail_v1')).reduce((sum, row) => sum + row.events, 0)).toBe(1);
+    });
+
+    it('writes, once it has caught up, the last checkpoint over the tail it does not consume, however seldom such checkpoints are due', async () => {
+      const category = uniqueCategory('caught');
+      const projection = streamCountsProjection({ name: 'counts_caught', consumes: { streamNamePrefixes: [`${category}-`] } });
+      await appendEvents(store, category, 3);
+      // More than read-your-writes scans itself (256) past a checkpoint.
+      const tail = await appendEvents(store, uniqueCategory('untaken'), 1_200, { perAppend: 100 });
+      // The word that the subscription caught up comes a moment after its last checkpoint, in a
+      // batch of its own, as it can when the runner is quick.
+      const feed: AllFeed = {
+        subscribeToAll: (options) =>
+          store.subscribeToAll({ ...options, onCaughtUp: (position) => void setTimeout(() => options.onCaughtUp?.(position), 300) }),
+      };
+      // Checkpoints over dropped events are not due for ten minutes, nor is an idle turn.
+      const instance = new Projections(
+        { store, sql, feed },
+        {
+          projections: [projection],
+          readStore: { url: postgres.url, embedded: postgres.embedded },
+          runner: { ...FAST_RUNNER, checkpointWriteIntervalMs: 600_000, pollIntervalMs: 600_000 },
+        },
+      );
+      instance.start();
+      running.push(instance);
+
+      await instance.readYourWrites.waitForPosition('counts_caught', lastPosition(tail), 20_000);
+
+      expect((await countsIn(sql, 'rm_counts_caught_v1')).reduce((sum, row) => sum + row.events, 0)).toBe(3);
     });
 
     it('rejects with PROJECTION_TIMEOUT when the projection does not get there in time', async () => {

@@ -137,6 +137,8 @@ export class ProjectionRunner {
   private rebuilding = false;
   private checkpointPosition: Position | null = null;
   private lastCheckpointWrite = 0;
+  /** A checkpoint over dropped events not written yet, as it was not due: the next write takes it. */
+  private unwrittenCheckpoint: Position | null = null;
   private reconnectCount = 0;
   /** How far an idle scan has found nothing this projection consumes; null to start at the checkpoint. */
   private idleScanned: Position | null = null;
@@ -262,6 +264,7 @@ export class ProjectionRunner {
     this.currentState = 'catching_up';
     this.rebuilding = !record.serving;
     this.memory.forget();
+    this.unwrittenCheckpoint = null;
     this.logger.log(`following $all from ${formatPosition(record.checkpoint)} (${record.status})`);
     const queue = new BatchQueue({
       maxBatchSize: this.settings.maxBatchSize,
@@ -353,13 +356,19 @@ export class ProjectionRunner {
   }
 
   private async applyBatch(batch: Batch, lease: Lease): Promise<BatchOutcome> {
-    const { events, checkpoint, caughtUp } = batch;
+    const { events, caughtUp } = batch;
+    // A batch that brings nothing (the one that says the subscription caught up, say) still
+    // writes the checkpoint an earlier one could not.
+    const checkpoint = batch.checkpoint ?? (events.length === 0 ? this.unwrittenCheckpoint : null);
     if (checkpoint === null || !this.isAhead(checkpoint)) return { kind: 'committed' };
     if (events.length === 0) {
       // Checkpoints over filtered-out events only save re-reading them after a restart (and
       // let read-your-writes see past them), so they are written at a modest pace.
       const due = caughtUp || Date.now() - this.lastCheckpointWrite >= this.settings.checkpointWriteIntervalMs;
-      if (!due) return { kind: 'committed' };
+      if (!due) {
+        this.unwrittenCheckpoint = checkpoint;
+        return { kind: 'committed' };
+      }
     }
     return applyIsolating(events, checkpoint, (part, to) => this.commit(part, to), this.settings.retry, this.retryHooks(lease));
   }
@@ -388,6 +397,7 @@ export class ProjectionRunner {
     }
     this.checkpointPosition = checkpoint;
     this.lastCheckpointWrite = Date.now();
+    this.unwrittenCheckpoint = null;
     this.rate.record(events.length);
     this.deps.signals.committed({ ...this.key, checkpoint, events: events.length, batch: events });
   }
