@@ -45,7 +45,6 @@ export { ProjectionSignals, type Committed } from './runner/signals';
 export { allProjections } from './all-projections';
 export {
   opportunityChanges,
-  stageHistoryOf,
   type AmountHistoryRow,
   type OpportunityChanges,
   type OpportunityRow,

@@ -152,7 +152,7 @@ export interface OpportunityChanges {
    * earlier one's figure stops applying, so a deal's closes are replaced together.
    */
   readonly closes: readonly DealCloseRow[];
-  /** Those deals that had closes stored, which the batch's replace. */
+  /** Those of the deals that had closes stored: the batch's closes replace them. */
   readonly closesReplaced: readonly string[];
 }
 
@@ -194,9 +194,11 @@ export function opportunityChanges(
   const correctedDeltas: string[] = [];
   const closes: DealCloseRow[] = [];
   const closesReplaced: string[] = [];
+  const storedIds = new Set<string>();
   opportunities.forEach((row, index) => {
     const id = row.opportunityId;
     const stored = current.get(id);
+    if (stored) storedIds.add(id);
     const addedTransitions = new Set(added[index].transitions);
     const ordered = inBusinessTimeOrder(row.transitions);
     const fromSeq = firstChangedStay(ordered, addedTransitions);
@@ -218,8 +220,7 @@ export function opportunityChanges(
       if (changes.some((change) => storedPlaces.has(placeOf(change)))) correctedDeltas.push(id);
     }
   });
-  const stored = new Set(opportunities.map((row) => row.opportunityId).filter((id) => current.has(id)));
-  return { opportunities, added, stored, stageHistory, amountHistory, openDealDeltas, correctedDeltas, closes, closesReplaced };
+  return { opportunities, added, stored: storedIds, stageHistory, amountHistory, openDealDeltas, correctedDeltas, closes, closesReplaced };
 }
 
 const isClose = (transition: Transition) => transition.kind === 'won' || transition.kind === 'lost';
@@ -360,7 +361,7 @@ function unknownEvent(event: never): never {
 }
 
 /** Orders transitions by business time, then by arrival for ties. */
-export function inBusinessTimeOrder(transitions: readonly Transition[]): Transition[] {
+function inBusinessTimeOrder(transitions: readonly Transition[]): Transition[] {
   return inTimeThenArrivalOrder(transitions, (transition) => transition.at);
 }
 
@@ -384,11 +385,7 @@ function byDecimalValue(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-/** Each stage entry lasts until the next transition in business time, whatever it is. */
-export function stageHistoryOf(row: OpportunityRow): StageHistoryRow[] {
-  return staysOf(row, inBusinessTimeOrder(row.transitions));
-}
-
+/** Each stage entry (in business-time order `ordered`) lasts until the next transition, whatever it is. */
 function staysOf(row: OpportunityRow, ordered: readonly Transition[]): StageHistoryRow[] {
   const history: { -readonly [K in keyof StageHistoryRow]: StageHistoryRow[K] }[] = [];
   const reached = new Set<string>();
