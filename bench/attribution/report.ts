@@ -6,6 +6,7 @@ import { DEFAULT_LOOKBACK_DAYS } from '@revops/attribution';
 import {
   attributionProjection,
   campaignsProjection,
+  insertRows,
   NO_MEMORY,
   projectionSchema,
   writeAttribution,
@@ -92,10 +93,13 @@ async function fill(pool: Pool, config: ReportBenchConfig) {
     for (const statement of projection.createTables(schema)) await pool.query(statement);
   }
   // Filled as a rebuild fills it: credits batch by batch, their daily totals once at the end.
+  const schema = projectionSchema('attribution', 1);
+  const query = async <Row>(sql: string, parameters: readonly unknown[] = []) => (await pool.query(sql, [...parameters])).rows as Row[];
   const tx: ProjectionTransaction = {
-    schema: projectionSchema('attribution', 1),
+    schema,
     rebuilding: true,
-    query: async <Row>(sql: string, parameters: readonly unknown[] = []) => (await pool.query(sql, [...parameters])).rows as Row[],
+    query,
+    insertRows: (table, columns) => insertRows({ query }, schema.table(table), columns),
     memory: NO_MEMORY,
   };
   const random = new SeededRandom(config.seed);

@@ -34,6 +34,7 @@ export {
 } from './runner/projection-runner';
 export { ProjectionRunners } from './runner/projection-runners';
 export { Projections, type ProjectionsDependencies, type ProjectionsOptions } from './runner/projections';
+export { insertRows, type InsertColumn } from './runner/insert-rows';
 export { ProjectionsAdmin } from './runner/projections-admin';
 export { ProjectionsStatus, type ProjectionStatus, type StatusSettings } from './runner/projections-status';
 export { PROJECTIONS_OPTIONS, ProjectionsLifecycle, ProjectionsModule } from './runner/projections.module';

@@ -1,4 +1,5 @@
 import type { ContactRole } from '@revops/domain';
+import { columnValues, insertFromArrays, type InsertColumn } from '../runner/insert-rows';
 import { indexAfterCatchUp, type Projection, type ProjectionSchema, type ProjectionTransaction } from '../runner/projection';
 import { utcText } from '../runner/utc-text';
 import {
@@ -241,9 +242,63 @@ function parsedJson<T>(value: T | string): T {
  * changed a delete of the stored ones and an insert of the new ones.
  */
 export async function writeOpportunities(changes: OpportunityChanges, tx: ProjectionTransaction): Promise<void> {
-  const rows = changes.opportunities;
-  if (rows.length === 0) return;
-  await writeAmountHistory(changes.amountHistory, tx);
+  if (changes.opportunities.length === 0) return;
+  await writeAmountHistory(changes.amountHistory, tx, tx.rebuilding ? 'insert' : 'unless-stored');
+  // A deal the batch opened has no row yet: it is inserted, lists and all. A stored one is
+  // updated, its lists with what the batch added.
+  const opened: OpportunityRow[] = [];
+  const updated: OpportunityRow[] = [];
+  const addedToUpdated: OpportunityChanges['added'][number][] = [];
+  changes.opportunities.forEach((row, index) => {
+    if (!changes.stored.has(row.opportunityId)) opened.push(row);
+    else {
+      updated.push(row);
+      addedToUpdated.push(changes.added[index]);
+    }
+  });
+  await tx.insertRows('opportunities', [
+    ...opportunityColumns(opened),
+    { name: 'contact_roles', type: 'jsonb', values: opened.map((row) => JSON.stringify(row.contactRoles)) },
+    { name: 'transitions', type: 'jsonb', values: opened.map((row) => JSON.stringify(row.transitions)) },
+    { name: 'amounts', type: 'jsonb', values: opened.map((row) => JSON.stringify(row.amounts)) },
+  ]);
+  if (updated.length > 0) await updateOpportunities(updated, addedToUpdated, tx);
+
+  // The stays of deals the batch opened are new: adding them costs less than an upsert.
+  const deals = new Map(changes.opportunities.map((row) => [row.opportunityId, row]));
+  const [replacing, adding] = partition(changes.stageHistory, (stay) => changes.stored.has(stay.opportunityId));
+  await tx.insertRows('opportunity_stage_history', stageHistoryColumns(adding, deals));
+  if (replacing.length > 0) await upsertStageHistory(replacing, deals, tx);
+  await writeOpenDealDeltas(changes.openDealDeltas, changes.correctedDeltas, tx);
+  await writeCloses(changes.closes, changes.closesReplaced, tx);
+}
+
+/** The columns of `opportunities` but its lists, in the order `updateOpportunities` sends them. */
+function opportunityColumns(rows: readonly OpportunityRow[]): InsertColumn[] {
+  return [
+    { name: 'opportunity_id', type: 'text', values: rows.map((row) => row.opportunityId) },
+    { name: 'name', type: 'text', values: rows.map((row) => row.name) },
+    { name: 'account_id', type: 'text', values: rows.map((row) => row.accountId) },
+    { name: 'owner_id', type: 'text', values: rows.map((row) => row.ownerId) },
+    { name: 'pipeline_id', type: 'text', values: rows.map((row) => row.pipelineId) },
+    { name: 'pipeline_revision', type: 'int', values: rows.map((row) => row.pipelineRevision) },
+    { name: 'stage_id', type: 'text', values: rows.map((row) => row.stageId) },
+    { name: 'amount_minor', type: 'bigint', values: rows.map((row) => String(row.amountMinor)) },
+    { name: 'currency', type: 'text', values: rows.map((row) => row.currency) },
+    { name: 'expected_close_date', type: 'date', values: rows.map((row) => row.expectedCloseDate) },
+    { name: 'status', type: 'text', values: rows.map((row) => row.status) },
+    { name: 'opened_at', type: 'timestamptz', values: rows.map((row) => row.openedAt) },
+    { name: 'closed_at', type: 'timestamptz', values: rows.map((row) => row.closedAt) },
+    { name: 'won_amount_minor', type: 'bigint', values: rows.map((row) => (row.wonAmountMinor === null ? null : String(row.wonAmountMinor))) },
+    { name: 'won_currency', type: 'text', values: rows.map((row) => row.wonCurrency) },
+    { name: 'loss_reason', type: 'text', values: rows.map((row) => row.lossReason) },
+    { name: 'loss_note', type: 'text', values: rows.map((row) => row.lossNote) },
+    { name: 'stream_revision', type: 'bigint', values: rows.map((row) => row.streamRevision.toString()) },
+  ];
+}
+
+/** Stored deals: every column replaced, and what the batch added appended to their lists. */
+async function updateOpportunities(rows: readonly OpportunityRow[], added: OpportunityChanges['added'], tx: ProjectionTransaction): Promise<void> {
   await tx.query(
     `INSERT INTO ${tx.schema.table('opportunities')} AS o
        (opportunity_id, name, account_id, owner_id, pipeline_id, pipeline_revision, stage_id, amount_minor, currency,
@@ -269,39 +324,14 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
             contact_roles = o.contact_roles || excluded.contact_roles,
             transitions = o.transitions || excluded.transitions, amounts = o.amounts || excluded.amounts`,
     [
-      rows.map((row) => row.opportunityId),
-      rows.map((row) => row.name),
-      rows.map((row) => row.accountId),
-      rows.map((row) => row.ownerId),
-      rows.map((row) => row.pipelineId),
-      rows.map((row) => row.pipelineRevision),
-      rows.map((row) => row.stageId),
-      rows.map((row) => String(row.amountMinor)),
-      rows.map((row) => row.currency),
-      rows.map((row) => row.expectedCloseDate),
-      rows.map((row) => row.status),
-      rows.map((row) => row.openedAt),
-      rows.map((row) => row.closedAt),
-      rows.map((row) => (row.wonAmountMinor === null ? null : String(row.wonAmountMinor))),
-      rows.map((row) => row.wonCurrency),
-      rows.map((row) => row.lossReason),
-      rows.map((row) => row.lossNote),
-      rows.map((row) => row.streamRevision.toString()),
-      // The JSON columns in one document: as elements of a text array, each would be escaped
-      // character by character into the array literal, the dearest part of a batch. Of a
-      // stored deal's lists, only what the batch added: sending them whole made an
-      // interleaved history send (and parse) each deal's lists once per batch that touched it.
-      JSON.stringify(changes.added.map((added) => [added.contactRoles, added.transitions, added.amounts])),
+      ...columnValues(opportunityColumns(rows)),
+      // The lists in one JSON document: as elements of a text array, each would be escaped
+      // character by character into the array literal. Only what the batch added: sending
+      // them whole made an interleaved history send (and parse) each deal's lists once per
+      // batch that touched it.
+      JSON.stringify(added.map((lists) => [lists.contactRoles, lists.transitions, lists.amounts])),
     ],
   );
-
-  // The stays of deals the batch opened are new: a plain insert of them costs less than an upsert.
-  const deals = new Map(rows.map((row) => [row.opportunityId, row]));
-  const [replacing, adding] = partition(changes.stageHistory, (stay) => changes.stored.has(stay.opportunityId));
-  await writeStageHistory(adding, deals, 'insert', tx);
-  await writeStageHistory(replacing, deals, 'upsert', tx);
-  await writeOpenDealDeltas(changes.openDealDeltas, changes.correctedDeltas, tx);
-  await writeCloses(changes.closes, changes.closesReplaced, tx);
 }
 
 function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
@@ -311,48 +341,34 @@ function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[
   return [passing, failing];
 }
 
-/** A stay of a stored deal replaces the stored one of its seq; a deal's stays only ever grow in number. */
-const STAY_REPLACES_STORED = `ON CONFLICT (opportunity_id, seq) DO UPDATE
-        SET pipeline_id = excluded.pipeline_id, stage_id = excluded.stage_id, entry = excluded.entry,
-            entered_at = excluded.entered_at, exited_at = excluded.exited_at, exit = excluded.exit,
-            duration_seconds = excluded.duration_seconds, owner_id = excluded.owner_id, opened_at = excluded.opened_at,
-            next_entered_at = excluded.next_entered_at, stages_reached = excluded.stages_reached`;
-
-async function writeStageHistory(
-  history: readonly StageHistoryRow[],
-  deals: ReadonlyMap<string, OpportunityRow>,
-  mode: 'insert' | 'upsert',
-  tx: ProjectionTransaction,
-): Promise<void> {
-  if (history.length === 0) return;
+/** The stays' columns; a stay's owner and opening are its deal's. */
+function stageHistoryColumns(history: readonly StageHistoryRow[], deals: ReadonlyMap<string, OpportunityRow>): InsertColumn[] {
   const dealOf = (row: StageHistoryRow) => deals.get(row.opportunityId) as OpportunityRow;
+  return [
+    { name: 'opportunity_id', type: 'text', values: history.map((row) => row.opportunityId) },
+    { name: 'seq', type: 'int', values: history.map((row) => row.seq) },
+    { name: 'pipeline_id', type: 'text', values: history.map((row) => row.pipelineId) },
+    { name: 'stage_id', type: 'text', values: history.map((row) => row.stageId) },
+    { name: 'entry', type: 'text', values: history.map((row) => row.entry) },
+    { name: 'entered_at', type: 'timestamptz', values: history.map((row) => row.enteredAt) },
+    { name: 'exited_at', type: 'timestamptz', values: history.map((row) => row.exitedAt) },
+    { name: 'exit', type: 'text', values: history.map((row) => row.exit) },
+    { name: 'duration_seconds', type: 'numeric', values: history.map((row) => row.durationSeconds) },
+    { name: 'owner_id', type: 'text', values: history.map((row) => dealOf(row).ownerId) },
+    { name: 'opened_at', type: 'timestamptz', values: history.map((row) => dealOf(row).openedAt) },
+    { name: 'next_entered_at', type: 'timestamptz', values: history.map((row) => row.nextEnteredAt) },
+    { name: 'stages_reached', type: 'text', values: history.map((row) => JSON.stringify(row.stagesReached)) },
+  ];
+}
+
+/** Stays of stored deals, each replacing the stored one of its seq; a deal's stays only ever grow in number. */
+async function upsertStageHistory(history: readonly StageHistoryRow[], deals: ReadonlyMap<string, OpportunityRow>, tx: ProjectionTransaction): Promise<void> {
+  const columns = stageHistoryColumns(history, deals);
+  const set = columns.slice(2).map(({ name }) => `${name} = excluded.${name}`).join(', ');
   await tx.query(
-    `INSERT INTO ${tx.schema.table('opportunity_stage_history')}
-       (opportunity_id, seq, pipeline_id, stage_id, entry, entered_at, exited_at, exit, duration_seconds, owner_id, opened_at,
-        next_entered_at, stages_reached)
-     SELECT t.id, t.seq, t.pipeline, t.stage, t.entry, t.entered, t.exited, t.exit, t.duration, t.owner, t.opened, t.next_entered, r.reached
-       FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                   $7::timestamptz[], $8::text[], $9::numeric[], $10::text[], $11::timestamptz[], $12::timestamptz[]) WITH ORDINALITY
-         AS t(id, seq, pipeline, stage, entry, entered, exited, exit, duration, owner, opened, next_entered, n)
-       JOIN json_array_elements_text($13::json) WITH ORDINALITY AS r(reached, n) USING (n)
-     ${mode === 'insert' ? '' : STAY_REPLACES_STORED}`,
-    [
-      history.map((row) => row.opportunityId),
-      history.map((row) => row.seq),
-      history.map((row) => row.pipelineId),
-      history.map((row) => row.stageId),
-      history.map((row) => row.entry),
-      history.map((row) => row.enteredAt),
-      history.map((row) => row.exitedAt),
-      history.map((row) => row.exit),
-      history.map((row) => row.durationSeconds),
-      history.map((row) => dealOf(row).ownerId),
-      history.map((row) => dealOf(row).openedAt),
-      history.map((row) => row.nextEnteredAt),
-      // Each stay's stages as JSON text, in one JSON document rather than escaped into an
-      // array literal (see the opportunities).
-      JSON.stringify(history.map((row) => JSON.stringify(row.stagesReached))),
-    ],
+    `${insertFromArrays(tx.schema.table('opportunity_stage_history'), columns)}
+     ON CONFLICT (opportunity_id, seq) DO UPDATE SET ${set}`,
+    columnValues(columns),
   );
 }
 
@@ -365,20 +381,18 @@ async function writeStageHistory(
 async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'], corrected: readonly string[], tx: ProjectionTransaction): Promise<void> {
   if (deltas.length === 0) return;
   const deltasTable = tx.schema.table('open_deal_deltas');
-  const rows = [
-    deltas.map((row) => row.opportunityId),
-    deltas.map((row) => row.pipelineId),
-    deltas.map((row) => row.ownerId),
-    deltas.map((row) => row.stageId),
-    deltas.map((row) => row.currency),
-    deltas.map((row) => row.at),
-    deltas.map((row) => row.countDelta),
-    deltas.map((row) => String(row.amountDeltaMinor)),
+  const columns: InsertColumn[] = [
+    { name: 'opportunity_id', type: 'text', values: deltas.map((row) => row.opportunityId) },
+    { name: 'pipeline_id', type: 'text', values: deltas.map((row) => row.pipelineId) },
+    { name: 'owner_id', type: 'text', values: deltas.map((row) => row.ownerId) },
+    { name: 'stage_id', type: 'text', values: deltas.map((row) => row.stageId) },
+    { name: 'currency', type: 'text', values: deltas.map((row) => row.currency) },
+    { name: 'at', type: 'timestamptz', values: deltas.map((row) => row.at) },
+    { name: 'count_delta', type: 'int', values: deltas.map((row) => row.countDelta) },
+    { name: 'amount_delta_minor', type: 'bigint', values: deltas.map((row) => String(row.amountDeltaMinor)) },
   ];
-  const insert = `INSERT INTO ${deltasTable} (opportunity_id, pipeline_id, owner_id, stage_id, currency, at, count_delta, amount_delta_minor)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[], $8::bigint[])`;
   if (tx.rebuilding) {
-    await tx.query(insert, rows);
+    await tx.insertRows('open_deal_deltas', columns);
     // A batch's changes of one deal come netted (`opportunityChanges`): only one that lands
     // where a stored change is leaves something to net.
     if (corrected.length > 0) {
@@ -388,14 +402,14 @@ async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'],
   }
   await tx.query(
     `WITH added AS (
-       ${insert}
+       ${insertFromArrays(deltasTable, columns)}
        RETURNING pipeline_id, stage_id, currency, at, count_delta, amount_delta_minor
      )
      INSERT INTO ${tx.schema.table('open_deal_totals')} AS t (pipeline_id, period, period_start, stage_id, currency, count, amount_minor)
      ${openDealTotalsOf('added')}
      ON CONFLICT (pipeline_id, period, period_start, stage_id, currency) DO UPDATE
         SET count = t.count + excluded.count, amount_minor = t.amount_minor + excluded.amount_minor`,
-    rows,
+    columnValues(columns),
   );
   // Corrections leave several rows per deal and instant, and totals that came back to zero,
   // in a pattern that depends on how the log was cut into batches. Netting them keeps the
@@ -462,44 +476,35 @@ async function finishOpenDealDeltas(tx: ProjectionTransaction): Promise<void> {
 
 async function writeCloses(closes: OpportunityChanges['closes'], replaced: readonly string[], tx: ProjectionTransaction): Promise<void> {
   if (replaced.length > 0) await tx.query(`DELETE FROM ${tx.schema.table('deal_closes')} WHERE opportunity_id = ANY($1::text[])`, [replaced]);
-  if (closes.length === 0) return;
-  await tx.query(
-    `INSERT INTO ${tx.schema.table('deal_closes')}
-       (opportunity_id, seq, pipeline_id, owner_id, outcome, opened_at, closed_at, reopened_at,
-        won_amount_minor, won_currency, won_amount_until)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
-                          $8::timestamptz[], $9::bigint[], $10::text[], $11::timestamptz[])`,
-    [
-      closes.map((row) => row.opportunityId),
-      closes.map((row) => row.seq),
-      closes.map((row) => row.pipelineId),
-      closes.map((row) => row.ownerId),
-      closes.map((row) => row.outcome),
-      closes.map((row) => row.openedAt),
-      closes.map((row) => row.closedAt),
-      closes.map((row) => row.reopenedAt),
-      closes.map((row) => (row.wonAmountMinor === null ? null : String(row.wonAmountMinor))),
-      closes.map((row) => row.wonCurrency),
-      closes.map((row) => row.wonAmountUntil),
-    ],
-  );
+  await tx.insertRows('deal_closes', [
+    { name: 'opportunity_id', type: 'text', values: closes.map((row) => row.opportunityId) },
+    { name: 'seq', type: 'int', values: closes.map((row) => row.seq) },
+    { name: 'pipeline_id', type: 'text', values: closes.map((row) => row.pipelineId) },
+    { name: 'owner_id', type: 'text', values: closes.map((row) => row.ownerId) },
+    { name: 'outcome', type: 'text', values: closes.map((row) => row.outcome) },
+    { name: 'opened_at', type: 'timestamptz', values: closes.map((row) => row.openedAt) },
+    { name: 'closed_at', type: 'timestamptz', values: closes.map((row) => row.closedAt) },
+    { name: 'reopened_at', type: 'timestamptz', values: closes.map((row) => row.reopenedAt) },
+    { name: 'won_amount_minor', type: 'bigint', values: closes.map((row) => (row.wonAmountMinor === null ? null : String(row.wonAmountMinor))) },
+    { name: 'won_currency', type: 'text', values: closes.map((row) => row.wonCurrency) },
+    { name: 'won_amount_until', type: 'timestamptz', values: closes.map((row) => row.wonAmountUntil) },
+  ]);
 }
 
-async function writeAmountHistory(figures: OpportunityChanges['amountHistory'], tx: ProjectionTransaction): Promise<void> {
+/**
+ * One row per figure, keyed by its event's position: a figure never changes once recorded.
+ * Live, a figure already stored is left as it is; a rebuild adds each one once.
+ */
+async function writeAmountHistory(figures: OpportunityChanges['amountHistory'], tx: ProjectionTransaction, mode: 'insert' | 'unless-stored'): Promise<void> {
+  const columns: InsertColumn[] = [
+    { name: 'opportunity_id', type: 'text', values: figures.map((row) => row.opportunityId) },
+    { name: 'position', type: 'numeric', values: figures.map((row) => row.position) },
+    { name: 'kind', type: 'text', values: figures.map((row) => row.kind) },
+    { name: 'effective_at', type: 'timestamptz', values: figures.map((row) => row.effectiveAt) },
+    { name: 'amount_minor', type: 'bigint', values: figures.map((row) => String(row.amountMinor)) },
+    { name: 'currency', type: 'text', values: figures.map((row) => row.currency) },
+  ];
+  if (mode === 'insert') return tx.insertRows('opportunity_amount_history', columns);
   if (figures.length === 0) return;
-  // One row per event, keyed by its position: a figure never changes once recorded.
-  await tx.query(
-    `INSERT INTO ${tx.schema.table('opportunity_amount_history')}
-       (opportunity_id, position, kind, effective_at, amount_minor, currency)
-     SELECT * FROM unnest($1::text[], $2::numeric[], $3::text[], $4::timestamptz[], $5::bigint[], $6::text[])
-     ON CONFLICT (opportunity_id, position) DO NOTHING`,
-    [
-      figures.map((row) => row.opportunityId),
-      figures.map((row) => row.position),
-      figures.map((row) => row.kind),
-      figures.map((row) => row.effectiveAt),
-      figures.map((row) => String(row.amountMinor)),
-      figures.map((row) => row.currency),
-    ],
-  );
+  await tx.query(`${insertFromArrays(tx.schema.table('opportunity_amount_history'), columns)} ON CONFLICT (opportunity_id, position) DO NOTHING`, columnValues(columns));
 }

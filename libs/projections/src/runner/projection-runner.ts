@@ -6,6 +6,7 @@ import { BatchQueue, type Batch } from './batch-queue';
 import { ProjectionBookkeeping, type FailureReport, type VersionKey, type VersionRecord } from './bookkeeping';
 import { CheckpointMovedError } from './errors';
 import { matcherOf } from './event-matcher';
+import { insertRows } from './insert-rows';
 import { abortableSleep, type Lease, type LeaseProvider } from './leases';
 import { formatPosition } from './positions';
 import { boundedMemory, type ForgettingMemory } from './projection-memory';
@@ -436,6 +437,7 @@ export class ProjectionRunner {
       schema: this.schema,
       rebuilding: this.rebuilding,
       query: (sql, parameters) => tx.query(sql, arrayParameters(parameters)),
+      insertRows: (table, columns) => insertRows(tx, this.schema.table(table), columns),
       memory: this.memory,
     };
   }

@@ -1,4 +1,5 @@
 import type { RecordedEnvelope, SubscriptionFilter } from '@revops/event-store';
+import type { InsertColumn } from './insert-rows';
 
 /**
  * Which events a projection receives. The event store applies the most selective condition
@@ -30,6 +31,12 @@ export interface ProjectionTransaction {
   readonly rebuilding: boolean;
   /** Runs one statement with `$1…` parameters and returns its rows. */
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * Adds rows, given column by column, to one of the version's tables (`table` unqualified):
+   * with COPY where the read store takes it, else one multi-row insert. Only rows that no
+   * stored row conflicts with; an upsert goes through `query`.
+   */
+  insertRows(table: string, columns: readonly InsertColumn[]): Promise<void>;
   /** What the projection keeps in memory from one batch to the next. */
   readonly memory: ProjectionMemory;
 }

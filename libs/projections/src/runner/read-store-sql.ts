@@ -1,3 +1,6 @@
+import { finished } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import type { DataSource, QueryRunner } from 'typeorm';
 
 /** One statement's rows and, for INSERT/UPDATE/DELETE, how many rows it touched. */
@@ -9,6 +12,12 @@ export interface SqlResult<Row> {
 export interface Sql {
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
   execute<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<SqlResult<Row>>;
+  /**
+   * Runs a `COPY … FROM STDIN` statement with `text` (COPY's text format) as its input. Only
+   * inside a transaction, and absent where the server does not take COPY's input over the
+   * connection (embedded PostgreSQL): `insertRows` then inserts instead.
+   */
+  copyFrom?(statement: string, text: string): Promise<void>;
 }
 
 /**
@@ -21,21 +30,32 @@ export interface ReadStoreSql extends Sql {
 }
 
 export function typeOrmReadStore(dataSource: DataSource): ReadStoreSql {
-  const on = (runner: QueryRunner | undefined): Sql => ({
+  const on = (runner: QueryRunner | undefined, copy = false): Sql => ({
     query: async <Row>(sql: string, parameters?: readonly unknown[]) =>
       (await runQuery<Row>(dataSource, runner, sql, parameters)).rows,
     execute: <Row>(sql: string, parameters?: readonly unknown[]) => runQuery<Row>(dataSource, runner, sql, parameters),
+    ...(runner && copy ? { copyFrom: (statement: string, text: string) => copyInto(runner, statement, text) } : {}),
   });
+  let takesCopy: Promise<boolean> | undefined;
+  const serverTakesCopy = () => {
+    takesCopy ??= takesCopyInput(dataSource).catch((error: unknown) => {
+      takesCopy = undefined;
+      throw error;
+    });
+    return takesCopy;
+  };
   return {
     ...on(undefined),
     transaction: async <T>(work: (tx: Sql) => Promise<T>): Promise<T> => {
+      // Asked before the transaction takes its connection: embedded PostgreSQL has only one.
+      const copy = await serverTakesCopy();
       const runner = dataSource.createQueryRunner();
       await runner.connect();
       try {
         await runner.startTransaction();
         let result: T;
         try {
-          result = await work(on(runner));
+          result = await work(on(runner, copy));
           await runner.commitTransaction();
         } catch (error) {
           // The connection may be gone already; the rollback then happens server-side.
@@ -63,4 +83,22 @@ async function runQuery<Row>(
   } finally {
     if (!runner) await own.release();
   }
+}
+
+/**
+ * Whether the server takes COPY's input over the connection. Embedded PostgreSQL (PGlite)
+ * does not: its socket server loses the protocol's synchronisation and drops the connection.
+ * Asked of the server, since a read store reached by URL may be either.
+ */
+async function takesCopyInput(dataSource: DataSource): Promise<boolean> {
+  const [{ version }] = (await dataSource.query('SELECT version() AS version')) as { version: string }[];
+  return !version.includes('PGlite');
+}
+
+async function copyInto(runner: QueryRunner, statement: string, text: string): Promise<void> {
+  // TypeORM's PostgreSQL query runner holds the pooled node-postgres client it connected.
+  const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+  const input = client.query(copyFromStdin(statement));
+  input.end(text);
+  await finished(input);
 }

@@ -1,0 +1,96 @@
+import { openReadStore } from '@revops/read-models';
+import type { DataSource } from 'typeorm';
+import { usePostgres, type PostgresHandle } from '../../../../test/support/postgres';
+import { insertRows, type InsertColumn } from './insert-rows';
+import { typeOrmReadStore, type ReadStoreSql } from './read-store-sql';
+
+jest.setTimeout(60_000);
+
+const TABLE_COLUMNS = `id text PRIMARY KEY, note text, n int, big bigint, amount numeric(20,3), flag boolean, at timestamptz, day date, doc jsonb`;
+
+/** Rows that COPY's text format and an array literal each have to escape in their own way. */
+function sampleColumns(): InsertColumn[] {
+  const ids = ['plain', 'escapes', 'nulls', 'json'];
+  return [
+    { name: 'id', type: 'text', values: ids },
+    { name: 'note', type: 'text', values: ['hello', 'C:\\dir\ttab\nline\rcr "quoted" {x,y} é 🎉', null, '\\N'] },
+    { name: 'n', type: 'int', values: [1, -2, null, 0] },
+    { name: 'big', type: 'bigint', values: ['9007199254740993', '-1', null, '0'] },
+    { name: 'amount', type: 'numeric', values: [12.5, '-0.125', null, 0] },
+    { name: 'flag', type: 'boolean', values: [true, false, null, true] },
+    { name: 'at', type: 'timestamptz', values: ['2024-03-01T10:00:00.123Z', '2024-12-31T23:59:59.999Z', null, '2025-01-01T00:00:00.000Z'] },
+    { name: 'day', type: 'date', values: ['2024-03-01', '2024-02-29', null, '2025-01-01'] },
+    {
+      name: 'doc',
+      type: 'jsonb',
+      values: ['[]', JSON.stringify({ path: 'C:\\dir', text: 'a\nb\t"c"' }), null, JSON.stringify([{ role: 'champion', note: 'é' }])],
+    },
+  ];
+}
+
+describe('insertRows against PostgreSQL', () => {
+  let postgres: PostgresHandle;
+  let dataSource: DataSource;
+  let sql: ReadStoreSql;
+
+  beforeAll(async () => {
+    postgres = await usePostgres();
+    dataSource = await openReadStore({ url: postgres.url, embedded: postgres.embedded });
+    sql = typeOrmReadStore(dataSource);
+    await sql.query('CREATE SCHEMA IF NOT EXISTS insert_rows_spec');
+  });
+
+  afterAll(async () => {
+    await sql.query('DROP SCHEMA IF EXISTS insert_rows_spec CASCADE');
+    await dataSource.destroy();
+    await postgres.stop();
+  });
+
+  async function freshTable(name: string): Promise<string> {
+    const table = `insert_rows_spec."${name}"`;
+    await sql.query(`DROP TABLE IF EXISTS ${table}`);
+    await sql.query(`CREATE TABLE ${table} (${TABLE_COLUMNS})`);
+    return table;
+  }
+
+  const contents = (table: string) => sql.query(`SELECT *, at::text AS at_text, amount::text AS amount_text FROM ${table} ORDER BY id`);
+
+  it('offers COPY inside a transaction on PostgreSQL, and not on embedded PostgreSQL', async () => {
+    const offered = await sql.transaction(async (tx) => tx.copyFrom !== undefined);
+    expect(offered).toBe(!postgres.embedded);
+  });
+
+  it('stores the same rows through the transaction (COPY where offered) as through a multi-row insert', async () => {
+    const copied = await freshTable('copied');
+    const inserted = await freshTable('inserted');
+    await sql.transaction(async (tx) => {
+      await insertRows(tx, copied, sampleColumns());
+      await insertRows({ query: (text, parameters) => tx.query(text, parameters) }, inserted, sampleColumns());
+    });
+    const [viaTransaction, viaInsert] = await Promise.all([contents(copied), contents(inserted)]);
+    expect(viaTransaction).toEqual(viaInsert);
+    const escapes = viaTransaction.find((row) => row.id === 'escapes');
+    expect(escapes).toMatchObject({ note: 'C:\\dir\ttab\nline\rcr "quoted" {x,y} é 🎉', n: -2, big: '-1', amount_text: '-0.125', flag: false });
+    expect(escapes?.doc).toEqual({ path: 'C:\\dir', text: 'a\nb\t"c"' });
+    const nulls = viaTransaction.find((row) => row.id === 'nulls');
+    expect(Object.entries(nulls ?? {}).filter(([key]) => key !== 'id').every(([, value]) => value === null)).toBe(true);
+    expect(viaTransaction.find((row) => row.id === 'json')).toMatchObject({ note: '\\N', doc: [{ role: 'champion', note: 'é' }] });
+    expect(viaTransaction.find((row) => row.id === 'plain')).toMatchObject({ at_text: '2024-03-01 10:00:00.123+00', big: '9007199254740993' });
+  });
+
+  it('keeps nothing of a transaction that fails after its rows went in, nor of one whose rows break a key', async () => {
+    const table = await freshTable('rolled_back');
+    await expect(
+      sql.transaction(async (tx) => {
+        await insertRows(tx, table, sampleColumns());
+        throw new Error('later statement failed');
+      }),
+    ).rejects.toThrow('later statement failed');
+    await expect(
+      sql.transaction(async (tx) => {
+        await insertRows(tx, table, [{ name: 'id', type: 'text', values: ['a', 'b', 'a'] }]);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await contents(table)).toEqual([]);
+  });
+});
