@@ -1,6 +1,8 @@
 import type { RecordedEnvelope } from '@revops/event-store';
+import { NO_MEMORY, projectionSchema, type ProjectionTransaction } from '../runner/projection';
 import { anEnvelope } from '../runner/testing/envelopes';
 import { opportunityChanges, type OpportunityRow } from './opportunities.projection';
+import { OPPORTUNITIES_PROJECTION, opportunitiesProjection } from './opportunities.writer';
 
 const ID = 'opp-1';
 let revision = 0n;
@@ -486,5 +488,47 @@ describe('opportunities projection', () => {
       closes: [],
       closesReplaced: [],
     });
+  });
+});
+
+describe('opportunities projection, applying a batch', () => {
+  beforeEach(() => {
+    revision = 0n;
+  });
+
+  /** A transaction that records what the batch sends and finds nothing stored. */
+  function recordingTransaction() {
+    const statements: string[] = [];
+    const inserted: string[] = [];
+    const tx: ProjectionTransaction = {
+      schema: projectionSchema(OPPORTUNITIES_PROJECTION, 5),
+      rebuilding: true,
+      query: async <Row>(sql: string) => {
+        statements.push(sql.trim());
+        return [] as Row[];
+      },
+      insertRows: async (table) => {
+        inserted.push(table);
+      },
+      memory: NO_MEMORY,
+    };
+    return { tx, reads: () => statements.filter((sql) => sql.startsWith('SELECT')), inserted };
+  }
+
+  it('reads back no deal whose stream begins in the batch', async () => {
+    const { tx, reads, inserted } = recordingTransaction();
+    await opportunitiesProjection.apply([opened(), stageChanged(11, 'discovery', 'proposal', '2024-03-05T09:00:00.000Z')], tx);
+    expect(reads()).toEqual([]);
+    expect(inserted).toContain('opportunities');
+  });
+
+  it('reads back a deal the batch finds neither opening nor in memory', async () => {
+    opened();
+    const later = stageChanged(11, 'discovery', 'proposal', '2024-03-05T09:00:00.000Z');
+    const { tx, reads } = recordingTransaction();
+    // Nothing is stored in this transaction, so the deal cannot be found: the read is what counts.
+    await expect(opportunitiesProjection.apply([later], tx)).rejects.toThrow();
+    expect(reads()).toHaveLength(1);
+    expect(reads()[0]).toContain('"rm_opportunities_v5"."opportunities"');
   });
 });

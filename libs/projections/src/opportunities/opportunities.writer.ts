@@ -150,14 +150,21 @@ export const opportunitiesProjection: Projection = {
     ];
   },
   apply: async (batch, tx) => {
-    const ids = [...new Set(batch.map((event) => (event.data as { opportunityId: string }).opportunityId))];
-    // A deal a recent batch wrote is still in memory; only the others are read back.
+    // A deal whose stream begins in the batch has no row yet. Of the others, one a recent
+    // batch wrote is still in memory; only the rest are read back.
     const current = new Map<string, OpportunityRow>();
-    for (const id of ids) {
+    const unread = new Set<string>();
+    const seen = new Set<string>();
+    for (const event of batch) {
+      const id = (event.data as { opportunityId: string }).opportunityId;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (event.revision === 0n) continue;
       const kept = tx.memory.get<OpportunityRow>(id);
       if (kept) current.set(id, kept);
+      else unread.add(id);
     }
-    for (const [id, row] of await readOpportunities(ids.filter((id) => !current.has(id)), tx)) current.set(id, row);
+    for (const [id, row] of await readOpportunities([...unread], tx)) current.set(id, row);
     const changes = opportunityChanges(current, batch);
     await writeOpportunities(changes, tx);
     for (const row of changes.opportunities) tx.memory.keep(row.opportunityId, row);
