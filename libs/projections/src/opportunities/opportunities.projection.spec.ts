@@ -501,7 +501,7 @@ describe('opportunities projection, applying a batch', () => {
     const statements: string[] = [];
     const inserted: string[] = [];
     const tx: ProjectionTransaction = {
-      schema: projectionSchema(OPPORTUNITIES_PROJECTION, 5),
+      schema: projectionSchema(OPPORTUNITIES_PROJECTION, opportunitiesProjection.version),
       rebuilding: true,
       query: async <Row>(sql: string) => {
         statements.push(sql.trim());
@@ -529,6 +529,6 @@ describe('opportunities projection, applying a batch', () => {
     // Nothing is stored in this transaction, so the deal cannot be found: the read is what counts.
     await expect(opportunitiesProjection.apply([later], tx)).rejects.toThrow();
     expect(reads()).toHaveLength(1);
-    expect(reads()[0]).toContain('"rm_opportunities_v5"."opportunities"');
+    expect(reads()[0]).toContain(`"rm_opportunities_v${opportunitiesProjection.version}"."opportunities"`);
   });
 });
