@@ -228,8 +228,8 @@ const isClose = (transition: Transition) => transition.kind === 'won' || transit
 /** The earliest business time (ms) among added transitions and expected figures; Infinity when there is none. */
 function earliestChange(transitions: ReadonlySet<Transition>, figures: readonly AmountFigure[]): number {
   let earliest = Infinity;
-  for (const transition of transitions) earliest = Math.min(earliest, Date.parse(transition.at));
-  for (const figure of figures) if (figure.kind === 'expected') earliest = Math.min(earliest, Date.parse(figure.effectiveAt));
+  for (const transition of transitions) earliest = Math.min(earliest, timeOf(transition));
+  for (const figure of figures) if (figure.kind === 'expected') earliest = Math.min(earliest, timeOf(figure));
   return earliest;
 }
 
@@ -362,23 +362,38 @@ function unknownEvent(event: never): never {
 
 /** Orders transitions by business time, then by arrival for ties. */
 function inBusinessTimeOrder(transitions: readonly Transition[]): Transition[] {
-  return inTimeThenArrivalOrder(transitions, (transition) => transition.at);
+  return inTimeThenArrivalOrder(transitions);
 }
 
 function figuresInBusinessTimeOrder(figures: readonly AmountFigure[], kind: AmountFigure['kind']): AmountFigure[] {
-  return inTimeThenArrivalOrder(
-    figures.filter((figure) => figure.kind === kind),
-    (figure) => figure.effectiveAt,
-  );
+  return inTimeThenArrivalOrder(figures.filter((figure) => figure.kind === kind));
 }
 
-/** Sorts by the business time `at` gives, then by `$all` position; each time is parsed once, not at every comparison. */
-function inTimeThenArrivalOrder<T extends { readonly position: string }>(items: readonly T[], at: (item: T) => string): T[] {
-  return items
-    .map((item) => ({ item, time: Date.parse(at(item)) }))
-    .sort((a, b) => a.time - b.time || byDecimalValue(a.item.position, b.item.position))
-    .map(({ item }) => item);
+/**
+ * Sorts by business time, then by `$all` position. A deal's events mostly arrive in business
+ * time, so a list already in order is only copied.
+ */
+function inTimeThenArrivalOrder<T extends Transition | AmountFigure>(items: readonly T[]): T[] {
+  const inOrder = (a: T, b: T) => timeOf(a) - timeOf(b) || byDecimalValue(a.position, b.position);
+  for (let i = 1; i < items.length; i++) if (inOrder(items[i - 1], items[i]) > 0) return [...items].sort(inOrder);
+  return [...items];
 }
+
+/**
+ * The business time of a transition or figure in ms. Each is parsed once: a deal's
+ * transitions and figures outlive a batch in the runner's memory, and every later batch
+ * that touches the deal orders them and walks them again, a parse each time otherwise.
+ */
+function timeOf(item: Transition | AmountFigure): number {
+  let time = parsedTimes.get(item);
+  if (time === undefined) {
+    time = Date.parse('at' in item ? item.at : item.effectiveAt);
+    parsedTimes.set(item, time);
+  }
+  return time;
+}
+
+const parsedTimes = new WeakMap<Transition | AmountFigure, number>();
 
 /** Compares two non-negative integers written in decimal without leading zeros, as positions are. */
 function byDecimalValue(a: string, b: string): number {
@@ -404,7 +419,7 @@ function staysOf(row: OpportunityRow, ordered: readonly Transition[]): StageHist
       enteredAt: transition.at,
       exitedAt: following?.at ?? null,
       exit: following ? (following.kind === 'won' || following.kind === 'lost' ? following.kind : 'stage_change') : null,
-      durationSeconds: following ? (Date.parse(following.at) - Date.parse(transition.at)) / 1000 : null,
+      durationSeconds: following ? (timeOf(following) - timeOf(transition)) / 1000 : null,
       nextEnteredAt: null,
       stagesReached: [...reached].sort(),
     });
@@ -422,12 +437,12 @@ function staysOf(row: OpportunityRow, ordered: readonly Transition[]): StageHist
  */
 function openDealDeltasOf(row: OpportunityRow, ordered: readonly Transition[], since = -Infinity): OpenDealDeltaRow[] {
   // Each stay as a span of business time; in order, and none overlaps the next.
-  const times = ordered.map((transition) => Date.parse(transition.at));
+  const times = ordered.map(timeOf);
   const spans: { stageId: string; from: number; until: number }[] = [];
   ordered.forEach((transition, index) => {
     if (!isClose(transition)) spans.push({ stageId: transition.stageId, from: times[index], until: times[index + 1] ?? Infinity });
   });
-  const amounts = figuresInBusinessTimeOrder(row.amounts, 'expected').map((figure) => ({ ...figure, from: Date.parse(figure.effectiveAt) }));
+  const amounts = figuresInBusinessTimeOrder(row.amounts, 'expected').map((figure) => ({ ...figure, from: timeOf(figure) }));
   const instants = [...new Set([...spans.flatMap((span) => [span.from, span.until]), ...amounts.map((amount) => amount.from)])]
     .filter((time) => time !== Infinity)
     .sort((a, b) => a - b);
@@ -508,8 +523,8 @@ function closesOf(row: OpportunityRow, stays: readonly StageHistoryRow[]): DealC
   return stays.flatMap((stay) => {
     if ((stay.exit !== 'won' && stay.exit !== 'lost') || stay.exitedAt === null) return [];
     const closedAt = Date.parse(stay.exitedAt);
-    const inForce = stay.exit === 'won' ? wonFigures.filter((figure) => Date.parse(figure.effectiveAt) <= closedAt).at(-1) : undefined;
-    const later = stay.exit === 'won' ? wonFigures.find((figure) => Date.parse(figure.effectiveAt) > closedAt) : undefined;
+    const inForce = stay.exit === 'won' ? wonFigures.filter((figure) => timeOf(figure) <= closedAt).at(-1) : undefined;
+    const later = stay.exit === 'won' ? wonFigures.find((figure) => timeOf(figure) > closedAt) : undefined;
     return [
       {
         opportunityId: row.opportunityId,
