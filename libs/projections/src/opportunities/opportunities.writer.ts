@@ -1,5 +1,5 @@
 import type { ContactRole } from '@revops/domain';
-import { columnValues, insertFromArrays, type InsertColumn } from '../runner/insert-rows';
+import { arrayParametersOf, columnNames, columnValues, insertFromArrays, replacedByExcluded, type InsertColumn } from '../runner/insert-rows';
 import { indexAfterCatchUp, type Projection, type ProjectionSchema, type ProjectionTransaction } from '../runner/projection';
 import { utcText } from '../runner/utc-text';
 import {
@@ -254,7 +254,7 @@ function parsedJson<T>(value: T | string): T {
  */
 export async function writeOpportunities(changes: OpportunityChanges, tx: ProjectionTransaction): Promise<void> {
   if (changes.opportunities.length === 0) return;
-  await writeAmountHistory(changes.amountHistory, tx, tx.rebuilding ? 'insert' : 'unless-stored');
+  await writeAmountHistory(changes.amountHistory, tx);
   // A deal the batch opened has no row yet: it is inserted, lists and all. A stored one is
   // updated, its lists with what the batch added.
   const opened: OpportunityRow[] = [];
@@ -310,32 +310,20 @@ function opportunityColumns(rows: readonly OpportunityRow[]): InsertColumn[] {
 
 /** Stored deals: every column replaced, and what the batch added appended to their lists. */
 async function updateOpportunities(rows: readonly OpportunityRow[], added: OpportunityChanges['added'], tx: ProjectionTransaction): Promise<void> {
+  const columns = opportunityColumns(rows);
+  const lists = `$${columns.length + 1}::jsonb`;
   await tx.query(
-    `INSERT INTO ${tx.schema.table('opportunities')} AS o
-       (opportunity_id, name, account_id, owner_id, pipeline_id, pipeline_revision, stage_id, amount_minor, currency,
-        expected_close_date, status, opened_at, closed_at, won_amount_minor, won_currency, loss_reason, loss_note,
-        contact_roles, stream_revision, transitions, amounts)
-     SELECT id, name, account, owner, pipeline, revision, stage, amount, currency, close_date, status, opened, closed,
-            won_amount, won_currency, loss_reason, loss_note, nested -> 0, stream_revision, nested -> 1, nested -> 2
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::bigint[],
-                   $9::text[], $10::date[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::bigint[],
-                   $15::text[], $16::text[], $17::text[], $18::bigint[]) WITH ORDINALITY
-         AS t(id, name, account, owner, pipeline, revision, stage, amount, currency, close_date, status, opened, closed,
-              won_amount, won_currency, loss_reason, loss_note, stream_revision, n)
-       JOIN jsonb_array_elements($19::jsonb) WITH ORDINALITY AS j(nested, n) USING (n)
+    `INSERT INTO ${tx.schema.table('opportunities')} AS o (${columnNames(columns)}, contact_roles, transitions, amounts)
+     SELECT ${columns.map(({ name }) => `t.${name}`).join(', ')}, j.nested -> 0, j.nested -> 1, j.nested -> 2
+       FROM unnest(${arrayParametersOf(columns)}) WITH ORDINALITY AS t(${columnNames(columns)}, n)
+       JOIN jsonb_array_elements(${lists}) WITH ORDINALITY AS j(nested, n) USING (n)
      ON CONFLICT (opportunity_id) DO UPDATE
-        SET name = excluded.name, account_id = excluded.account_id, owner_id = excluded.owner_id,
-            pipeline_id = excluded.pipeline_id, pipeline_revision = excluded.pipeline_revision,
-            stage_id = excluded.stage_id, amount_minor = excluded.amount_minor, currency = excluded.currency,
-            expected_close_date = excluded.expected_close_date, status = excluded.status,
-            opened_at = excluded.opened_at, closed_at = excluded.closed_at,
-            won_amount_minor = excluded.won_amount_minor, won_currency = excluded.won_currency,
-            loss_reason = excluded.loss_reason, loss_note = excluded.loss_note, stream_revision = excluded.stream_revision,
+        SET ${replacedByExcluded(columns.slice(1))},
             -- The lists are only ever added to: the batch sends what it added.
             contact_roles = o.contact_roles || excluded.contact_roles,
             transitions = o.transitions || excluded.transitions, amounts = o.amounts || excluded.amounts`,
     [
-      ...columnValues(opportunityColumns(rows)),
+      ...columnValues(columns),
       // The lists in one JSON document: as elements of a text array, each would be escaped
       // character by character into the array literal. Only what the batch added: sending
       // them whole made an interleaved history send (and parse) each deal's lists once per
@@ -375,10 +363,9 @@ function stageHistoryColumns(history: readonly StageHistoryRow[], deals: Readonl
 /** Stays of stored deals, each replacing the stored one of its seq; a deal's stays only ever grow in number. */
 async function upsertStageHistory(history: readonly StageHistoryRow[], deals: ReadonlyMap<string, OpportunityRow>, tx: ProjectionTransaction): Promise<void> {
   const columns = stageHistoryColumns(history, deals);
-  const set = columns.slice(2).map(({ name }) => `${name} = excluded.${name}`).join(', ');
   await tx.query(
     `${insertFromArrays(tx.schema.table('opportunity_stage_history'), columns)}
-     ON CONFLICT (opportunity_id, seq) DO UPDATE SET ${set}`,
+     ON CONFLICT (opportunity_id, seq) DO UPDATE SET ${replacedByExcluded(columns.slice(2))}`,
     columnValues(columns),
   );
 }
@@ -506,7 +493,7 @@ async function writeCloses(closes: OpportunityChanges['closes'], replaced: reado
  * One row per figure, keyed by its event's position: a figure never changes once recorded.
  * Live, a figure already stored is left as it is; a rebuild adds each one once.
  */
-async function writeAmountHistory(figures: OpportunityChanges['amountHistory'], tx: ProjectionTransaction, mode: 'insert' | 'unless-stored'): Promise<void> {
+async function writeAmountHistory(figures: OpportunityChanges['amountHistory'], tx: ProjectionTransaction): Promise<void> {
   const columns: InsertColumn[] = [
     { name: 'opportunity_id', type: 'text', values: figures.map((row) => row.opportunityId) },
     { name: 'position', type: 'numeric', values: figures.map((row) => row.position) },
@@ -515,7 +502,7 @@ async function writeAmountHistory(figures: OpportunityChanges['amountHistory'], 
     { name: 'amount_minor', type: 'bigint', values: figures.map((row) => String(row.amountMinor)) },
     { name: 'currency', type: 'text', values: figures.map((row) => row.currency) },
   ];
-  if (mode === 'insert') return tx.insertRows('opportunity_amount_history', columns);
+  if (tx.rebuilding) return tx.insertRows('opportunity_amount_history', columns);
   if (figures.length === 0) return;
   await tx.query(`${insertFromArrays(tx.schema.table('opportunity_amount_history'), columns)} ON CONFLICT (opportunity_id, position) DO NOTHING`, columnValues(columns));
 }

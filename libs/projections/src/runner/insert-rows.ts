@@ -25,7 +25,7 @@ export async function insertRows(sql: Pick<Sql, 'query' | 'copyFrom'>, table: st
   }
   if (count === 0) return;
   if (sql.copyFrom) {
-    await sql.copyFrom(`COPY ${table} (${columns.map((column) => column.name).join(', ')}) FROM STDIN`, copyText(columns, count));
+    await sql.copyFrom(`COPY ${table} (${columnNames(columns)}) FROM STDIN`, copyText(columns, count));
     return;
   }
   await sql.query(insertFromArrays(table, columns), arrayParameters(columnValues(columns)));
@@ -36,9 +36,21 @@ export async function insertRows(sql: Pick<Sql, 'query' | 'copyFrom'>, table: st
  * array parameter each (`columnValues`), to which a caller may add an ON CONFLICT clause.
  */
 export function insertFromArrays(table: string, columns: readonly InsertColumn[]): string {
-  const names = columns.map((column) => column.name).join(', ');
-  const arrays = columns.map((column, i) => `$${i + 1}::${column.type}[]`).join(', ');
-  return `INSERT INTO ${table} (${names}) SELECT * FROM unnest(${arrays})`;
+  return `INSERT INTO ${table} (${columnNames(columns)}) SELECT * FROM unnest(${arrayParametersOf(columns)})`;
+}
+
+export function columnNames(columns: readonly InsertColumn[]): string {
+  return columns.map((column) => column.name).join(', ');
+}
+
+/** `$1::type[], $2::type[], …`: one typed array parameter per column, in order. */
+export function arrayParametersOf(columns: readonly InsertColumn[]): string {
+  return columns.map((column, i) => `$${i + 1}::${column.type}[]`).join(', ');
+}
+
+/** `name = excluded.name, …` for an upsert's DO UPDATE SET. */
+export function replacedByExcluded(columns: readonly InsertColumn[]): string {
+  return columns.map(({ name }) => `${name} = excluded.${name}`).join(', ');
 }
 
 export function columnValues(columns: readonly InsertColumn[]): (readonly unknown[])[] {
