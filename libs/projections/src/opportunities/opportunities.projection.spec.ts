@@ -527,7 +527,7 @@ describe('opportunities projection, applying a batch', () => {
     const later = stageChanged(11, 'discovery', 'proposal', '2024-03-05T09:00:00.000Z');
     const { tx, reads } = recordingTransaction();
     // Nothing is stored in this transaction, so the deal cannot be found: the read is what counts.
-    await expect(opportunitiesProjection.apply([later], tx)).rejects.toThrow();
+    await expect(opportunitiesProjection.apply([later], tx)).rejects.toThrow('opportunities projection got StageChanged for unknown opportunity opp-1');
     expect(reads()).toHaveLength(1);
     expect(reads()[0]).toContain(`"rm_opportunities_v${opportunitiesProjection.version}"."opportunities"`);
   });
