@@ -351,6 +351,24 @@ describe('opportunities projection', () => {
       ]);
     });
 
+    it('corrects a stored change at the very instant a later batch adds an amount at', () => {
+      const at = '2024-03-03T09:00:00.000Z';
+      const first = project([opened(), stageChanged(20, 'discovery', 'proposal', at)]);
+      const stored = new Map(first.opportunities.map((row) => [row.opportunityId, row]));
+      const sameInstant = event(
+        30,
+        'AmountChanged',
+        { from: { amountMinor: 1_200_000, currency: 'EUR' }, to: { amountMinor: 900_000, currency: 'EUR' }, changedAt: at },
+        at,
+      );
+      const second = project([sameInstant], stored);
+
+      // Only the proposal stage's amount from that instant on differs: the move itself is stored.
+      expect(second.openDealDeltas).toEqual([delta(at, 'proposal', 0, -300_000)]);
+      expect(second.correctedDeltas).toEqual([ID]);
+      expect(holdingAt([...first.openDealDeltas, ...second.openDealDeltas], at)).toEqual([{ stageId: 'proposal', count: 1, amountMinor: 900_000 }]);
+    });
+
     it('has nothing open while the deal is closed, and opens it again when reopened', () => {
       const { openDealDeltas } = project([
         opened(),

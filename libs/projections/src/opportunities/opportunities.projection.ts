@@ -169,16 +169,10 @@ export function opportunityChanges(
   for (const envelope of events) {
     const event = envelope as unknown as OpportunityEvent;
     const id = event.data.opportunityId;
-    const before = touched.get(id) ?? current.get(id);
-    const after = evolve(before, event, envelope);
     const figure = amountFigureOf(event);
-    if (figure) {
-      const amount = { ...figure, effectiveAt: envelope.metadata.occurredAt, position: envelope.position.commit.toString() };
-      amountHistory.push({ opportunityId: id, ...amount });
-      touched.set(id, { ...after, amounts: [...after.amounts, amount] });
-    } else {
-      touched.set(id, after);
-    }
+    const amount = figure && { ...figure, effectiveAt: envelope.metadata.occurredAt, position: envelope.position.commit.toString() };
+    if (amount) amountHistory.push({ opportunityId: id, ...amount });
+    touched.set(id, evolve(touched.get(id) ?? current.get(id), event, envelope, amount));
   }
   const opportunities = [...touched.values()];
   const added = opportunities.map((row): AddedToLists => {
@@ -203,17 +197,20 @@ export function opportunityChanges(
     const ordered = inBusinessTimeOrder(row.transitions);
     const fromSeq = firstChangedStay(ordered, addedTransitions);
     if (fromSeq !== null) {
-      const stays = staysOf(row, ordered);
-      stageHistory.push(...stays.slice(fromSeq - 1));
-      closes.push(...closesOf(row, stays));
+      stageHistory.push(...staysOf(row, ordered, fromSeq));
+      closes.push(...closesOf(row, ordered));
       if (stored?.transitions.some(isClose)) closesReplaced.push(id);
     }
     // What the deal adds to the open pipeline follows its stays and expected amounts only, and
     // does not change before the earliest business time the batch added one of them at.
     const since = stored ? earliestChange(addedTransitions, added[index].amounts) : -Infinity;
     if (since === Infinity) return;
-    const before = stored ? openDealDeltasOf(stored, inBusinessTimeOrder(stored.transitions), since) : [];
-    const changes = difference(openDealDeltasOf(row, ordered, since), before);
+    // A deal's events mostly arrive in business time: then it had no change at or after `since`.
+    const before = stored && latestInstant(stored) >= since ? openDealDeltasOf(stored, inBusinessTimeOrder(stored.transitions), since) : [];
+    // One computation's changes land at places of their own and none is zero: with nothing
+    // stored to take away, they are the difference already.
+    const after = openDealDeltasOf(row, ordered, since);
+    const changes = before.length > 0 ? difference(after, before) : after;
     openDealDeltas.push(...changes);
     if (before.length > 0 && changes.length > 0) {
       const storedPlaces = new Set(before.map(placeOf));
@@ -263,7 +260,8 @@ function amountFigureOf(event: OpportunityEvent): Pick<AmountHistoryRow, 'kind' 
   }
 }
 
-function evolve(row: OpportunityRow | undefined, event: OpportunityEvent, envelope: RecordedEnvelope): OpportunityRow {
+/** The row after the event; `amount`, the figure the event carries, if any, added to its amounts. */
+function evolve(row: OpportunityRow | undefined, event: OpportunityEvent, envelope: RecordedEnvelope, amount: AmountFigure | null): OpportunityRow {
   const at = envelope.metadata.occurredAt;
   const position = envelope.position.commit.toString();
   const streamRevision = envelope.revision;
@@ -290,33 +288,38 @@ function evolve(row: OpportunityRow | undefined, event: OpportunityEvent, envelo
       contactRoles: [...data.contactRoles],
       streamRevision,
       transitions: [{ kind: 'opened', stageId: data.stageId, at, position }],
-      amounts: [],
+      amounts: amount ? [amount] : [],
     };
   }
   // The write side only appends to an opened opportunity, so a missing row means the log and
   // this projection disagree: failing stalls it with the event named instead of guessing.
   if (!row) throw new Error(`opportunities projection got ${event.type} for unknown opportunity ${event.data.opportunityId}`);
-  const next = { ...row, streamRevision };
+  // Every case copies the row once, with the new revision and amounts.
+  const amounts = amount ? [...row.amounts, amount] : row.amounts;
   switch (event.type) {
     case 'StageChanged':
       return {
-        ...next,
+        ...row,
+        streamRevision,
+        amounts,
         stageId: event.data.toStageId,
         pipelineRevision: event.data.pipelineRevision,
         transitions: [...row.transitions, { kind: 'stage_change', stageId: event.data.toStageId, at, position }],
       };
     case 'AmountChanged':
-      return { ...next, amountMinor: event.data.to.amountMinor, currency: event.data.to.currency };
+      return { ...row, streamRevision, amounts, amountMinor: event.data.to.amountMinor, currency: event.data.to.currency };
     case 'CloseDateChanged':
-      return { ...next, expectedCloseDate: event.data.to };
+      return { ...row, streamRevision, amounts, expectedCloseDate: event.data.to };
     case 'ContactRoleAdded': {
       const { contactId, role } = event.data;
       const known = row.contactRoles.some((existing) => existing.contactId === contactId && existing.role === role);
-      return known ? next : { ...next, contactRoles: [...row.contactRoles, { contactId, role }] };
+      return { ...row, streamRevision, amounts, contactRoles: known ? row.contactRoles : [...row.contactRoles, { contactId, role }] };
     }
     case 'ClosedWon':
       return {
-        ...next,
+        ...row,
+        streamRevision,
+        amounts,
         status: 'won',
         stageId: event.data.stageId,
         closedAt: at,
@@ -328,7 +331,9 @@ function evolve(row: OpportunityRow | undefined, event: OpportunityEvent, envelo
       };
     case 'ClosedLost':
       return {
-        ...next,
+        ...row,
+        streamRevision,
+        amounts,
         status: 'lost',
         stageId: event.data.stageId,
         closedAt: at,
@@ -340,7 +345,9 @@ function evolve(row: OpportunityRow | undefined, event: OpportunityEvent, envelo
       };
     case 'Reopened':
       return {
-        ...next,
+        ...row,
+        streamRevision,
+        amounts,
         status: 'open',
         stageId: event.data.stageId,
         pipelineRevision: event.data.pipelineRevision,
@@ -375,7 +382,12 @@ function figuresInBusinessTimeOrder(figures: readonly AmountFigure[], kind: Amou
  */
 function inTimeThenArrivalOrder<T extends Transition | AmountFigure>(items: readonly T[]): T[] {
   const inOrder = (a: T, b: T) => timeOf(a) - timeOf(b) || byDecimalValue(a.position, b.position);
-  for (let i = 1; i < items.length; i++) if (inOrder(items[i - 1], items[i]) > 0) return [...items].sort(inOrder);
+  let previous = -Infinity;
+  for (let i = 0; i < items.length; i++) {
+    const time = timeOf(items[i]);
+    if (time < previous || (time === previous && byDecimalValue(items[i - 1].position, items[i].position) > 0)) return [...items].sort(inOrder);
+    previous = time;
+  }
   return [...items];
 }
 
@@ -400,31 +412,46 @@ function byDecimalValue(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-/** Each stage entry (in business-time order `ordered`) lasts until the next transition, whatever it is. */
-function staysOf(row: OpportunityRow, ordered: readonly Transition[]): StageHistoryRow[] {
+/**
+ * Each stage entry (in business-time order `ordered`) lasts until the next transition,
+ * whatever it is. Only the stays from `fromSeq` on are made; the earlier ones are only walked.
+ */
+function staysOf(row: OpportunityRow, ordered: readonly Transition[], fromSeq = 1): StageHistoryRow[] {
   const history: { -readonly [K in keyof StageHistoryRow]: StageHistoryRow[K] }[] = [];
   const reached = new Set<string>();
-  ordered.forEach((transition, index) => {
-    if (transition.kind === 'won' || transition.kind === 'lost') return;
-    const following = ordered[index + 1];
+  let seq = 0;
+  for (let index = 0; index < ordered.length; index++) {
+    const transition = ordered[index];
+    if (isClose(transition)) continue;
+    seq++;
     reached.add(transition.stageId);
+    if (seq < fromSeq) continue;
+    const following = ordered[index + 1] as Transition | undefined;
     const previous = history.at(-1);
     if (previous) previous.nextEnteredAt = transition.at;
     history.push({
       opportunityId: row.opportunityId,
-      seq: history.length + 1,
+      seq,
       pipelineId: row.pipelineId,
       stageId: transition.stageId,
-      entry: transition.kind,
+      entry: transition.kind as StageHistoryRow['entry'],
       enteredAt: transition.at,
       exitedAt: following?.at ?? null,
-      exit: following ? (following.kind === 'won' || following.kind === 'lost' ? following.kind : 'stage_change') : null,
+      exit: following ? (isClose(following) ? (following.kind as 'won' | 'lost') : 'stage_change') : null,
       durationSeconds: following ? (timeOf(following) - timeOf(transition)) / 1000 : null,
       nextEnteredAt: null,
       stagesReached: [...reached].sort(),
     });
-  });
+  }
   return history;
+}
+
+/** The latest business time (ms) among a deal's transitions and expected figures: no change of its open-pipeline holding comes later. */
+function latestInstant(row: OpportunityRow): number {
+  let latest = -Infinity;
+  for (const transition of row.transitions) latest = Math.max(latest, timeOf(transition));
+  for (const figure of row.amounts) if (figure.kind === 'expected') latest = Math.max(latest, timeOf(figure));
+  return latest;
 }
 
 /**
@@ -436,27 +463,39 @@ function staysOf(row: OpportunityRow, ordered: readonly Transition[]): StageHist
  * (ms) or later are returned.
  */
 function openDealDeltasOf(row: OpportunityRow, ordered: readonly Transition[], since = -Infinity): OpenDealDeltaRow[] {
-  // Each stay as a span of business time; in order, and none overlaps the next.
+  // Each stay as a span of business time, [from, until); in order, and none overlaps the next.
+  const stays: Transition[] = [];
+  const from: number[] = [];
+  const until: number[] = [];
+  const instants: number[] = [];
   const times = ordered.map(timeOf);
-  const spans: { stageId: string; from: number; until: number }[] = [];
-  ordered.forEach((transition, index) => {
-    if (!isClose(transition)) spans.push({ stageId: transition.stageId, from: times[index], until: times[index + 1] ?? Infinity });
-  });
-  const amounts = figuresInBusinessTimeOrder(row.amounts, 'expected').map((figure) => ({ ...figure, from: timeOf(figure) }));
-  const instants = [...new Set([...spans.flatMap((span) => [span.from, span.until]), ...amounts.map((amount) => amount.from)])]
-    .filter((time) => time !== Infinity)
-    .sort((a, b) => a - b);
+  for (let index = 0; index < ordered.length; index++) {
+    const transition = ordered[index];
+    if (isClose(transition)) continue;
+    const next = index + 1 < ordered.length ? times[index + 1] : Infinity;
+    stays.push(transition);
+    from.push(times[index]);
+    until.push(next);
+    instants.push(times[index]);
+    if (next !== Infinity) instants.push(next);
+  }
+  const figures = figuresInBusinessTimeOrder(row.amounts, 'expected');
+  const effective = figures.map(timeOf);
+  for (const time of effective) instants.push(time);
+  instants.sort((a, b) => a - b);
   const deltas: OpenDealDeltaRow[] = [];
   let before: Holding | null = null;
   // The stay and the figure in force, found by walking both lists along with the instants.
-  let span = 0;
-  let amount = -1;
-  for (const time of instants) {
-    while (span < spans.length && spans[span].until <= time) span++;
-    while (amount + 1 < amounts.length && amounts[amount + 1].from <= time) amount++;
-    const stay = span < spans.length && spans[span].from <= time ? spans[span] : undefined;
-    const figure = amount >= 0 ? amounts[amount] : undefined;
-    const now: Holding | null = stay && figure ? { stageId: stay.stageId, currency: figure.currency, amountMinor: figure.amountMinor } : null;
+  let stay = 0;
+  let figure = -1;
+  for (let index = 0; index < instants.length; index++) {
+    const time = instants[index];
+    if (index > 0 && time === instants[index - 1]) continue;
+    while (stay < stays.length && until[stay] <= time) stay++;
+    while (figure + 1 < figures.length && effective[figure + 1] <= time) figure++;
+    const inStay = stay < stays.length && from[stay] <= time;
+    const now: Holding | null =
+      inStay && figure >= 0 ? { stageId: stays[stay].stageId, currency: figures[figure].currency, amountMinor: figures[figure].amountMinor } : null;
     if (time >= since) addChanges(deltas, row, before, now, new Date(time).toISOString());
     before = now;
   }
@@ -518,27 +557,38 @@ function difference(after: readonly OpenDealDeltaRow[], before: readonly OpenDea
  * reopened by its end, and a win counts with the won figure in force at the period's end: the
  * one in force at the close, until a later figure takes effect.
  */
-function closesOf(row: OpportunityRow, stays: readonly StageHistoryRow[]): DealCloseRow[] {
-  const wonFigures = figuresInBusinessTimeOrder(row.amounts, 'won');
-  return stays.flatMap((stay) => {
-    if ((stay.exit !== 'won' && stay.exit !== 'lost') || stay.exitedAt === null) return [];
-    const closedAt = Date.parse(stay.exitedAt);
-    const inForce = stay.exit === 'won' ? wonFigures.filter((figure) => timeOf(figure) <= closedAt).at(-1) : undefined;
-    const later = stay.exit === 'won' ? wonFigures.find((figure) => timeOf(figure) > closedAt) : undefined;
-    return [
-      {
-        opportunityId: row.opportunityId,
-        seq: stay.seq,
-        pipelineId: row.pipelineId,
-        ownerId: row.ownerId,
-        outcome: stay.exit,
-        openedAt: row.openedAt,
-        closedAt: stay.exitedAt,
-        reopenedAt: stay.nextEnteredAt,
-        wonAmountMinor: inForce?.amountMinor ?? null,
-        wonCurrency: inForce?.currency ?? null,
-        wonAmountUntil: later?.effectiveAt ?? null,
-      },
-    ];
-  });
+function closesOf(row: OpportunityRow, ordered: readonly Transition[]): DealCloseRow[] {
+  const closes: DealCloseRow[] = [];
+  let wonFigures: AmountFigure[] | undefined;
+  let seq = 0;
+  for (let index = 0; index < ordered.length; index++) {
+    if (isClose(ordered[index])) continue;
+    seq++;
+    // A stay ends in a close when the transition right after its entry is one.
+    const close = ordered[index + 1] as Transition | undefined;
+    if (!close || !isClose(close)) continue;
+    const reopening = ordered.slice(index + 2).find((transition) => !isClose(transition));
+    let inForce: AmountFigure | undefined;
+    let later: AmountFigure | undefined;
+    if (close.kind === 'won') {
+      wonFigures ??= figuresInBusinessTimeOrder(row.amounts, 'won');
+      const closedAt = timeOf(close);
+      inForce = wonFigures.filter((figure) => timeOf(figure) <= closedAt).at(-1);
+      later = wonFigures.find((figure) => timeOf(figure) > closedAt);
+    }
+    closes.push({
+      opportunityId: row.opportunityId,
+      seq,
+      pipelineId: row.pipelineId,
+      ownerId: row.ownerId,
+      outcome: close.kind as 'won' | 'lost',
+      openedAt: row.openedAt,
+      closedAt: close.at,
+      reopenedAt: reopening?.at ?? null,
+      wonAmountMinor: inForce?.amountMinor ?? null,
+      wonCurrency: inForce?.currency ?? null,
+      wonAmountUntil: later?.effectiveAt ?? null,
+    });
+  }
+  return closes;
 }
