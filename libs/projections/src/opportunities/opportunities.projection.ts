@@ -203,10 +203,11 @@ export function opportunityChanges(
     }
     // What the deal adds to the open pipeline follows its stays and expected amounts only, and
     // does not change before the earliest business time the batch added one of them at.
-    const since = stored ? earliestChange(addedTransitions, added[index].amounts) : -Infinity;
+    const since = stored ? extremeInstant(addedTransitions, added[index].amounts, Math.min, Infinity) : -Infinity;
     if (since === Infinity) return;
     // A deal's events mostly arrive in business time: then it had no change at or after `since`.
-    const before = stored && latestInstant(stored) >= since ? openDealDeltasOf(stored, inBusinessTimeOrder(stored.transitions), since) : [];
+    const reachesBack = stored !== undefined && extremeInstant(stored.transitions, stored.amounts, Math.max, -Infinity) >= since;
+    const before = reachesBack ? openDealDeltasOf(stored, inBusinessTimeOrder(stored.transitions), since) : [];
     // One computation's changes land at places of their own and none is zero: with nothing
     // stored to take away, they are the difference already.
     const after = openDealDeltasOf(row, ordered, since);
@@ -222,12 +223,20 @@ export function opportunityChanges(
 
 const isClose = (transition: Transition) => transition.kind === 'won' || transition.kind === 'lost';
 
-/** The earliest business time (ms) among added transitions and expected figures; Infinity when there is none. */
-function earliestChange(transitions: ReadonlySet<Transition>, figures: readonly AmountFigure[]): number {
-  let earliest = Infinity;
-  for (const transition of transitions) earliest = Math.min(earliest, timeOf(transition));
-  for (const figure of figures) if (figure.kind === 'expected') earliest = Math.min(earliest, timeOf(figure));
-  return earliest;
+/**
+ * The earliest or latest business time (ms) among transitions and expected figures, the
+ * instants a deal's open-pipeline holding can change at; `none` when there is none.
+ */
+function extremeInstant(
+  transitions: Iterable<Transition>,
+  figures: readonly AmountFigure[],
+  pick: (a: number, b: number) => number,
+  none: number,
+): number {
+  let extreme = none;
+  for (const transition of transitions) extreme = pick(extreme, timeOf(transition));
+  for (const figure of figures) if (figure.kind === 'expected') extreme = pick(extreme, timeOf(figure));
+  return extreme;
 }
 
 /**
@@ -416,7 +425,7 @@ function byDecimalValue(a: string, b: string): number {
  * Each stage entry (in business-time order `ordered`) lasts until the next transition,
  * whatever it is. Only the stays from `fromSeq` on are made; the earlier ones are only walked.
  */
-function staysOf(row: OpportunityRow, ordered: readonly Transition[], fromSeq = 1): StageHistoryRow[] {
+function staysOf(row: OpportunityRow, ordered: readonly Transition[], fromSeq: number): StageHistoryRow[] {
   const history: { -readonly [K in keyof StageHistoryRow]: StageHistoryRow[K] }[] = [];
   const reached = new Set<string>();
   let seq = 0;
@@ -444,14 +453,6 @@ function staysOf(row: OpportunityRow, ordered: readonly Transition[], fromSeq = 
     });
   }
   return history;
-}
-
-/** The latest business time (ms) among a deal's transitions and expected figures: no change of its open-pipeline holding comes later. */
-function latestInstant(row: OpportunityRow): number {
-  let latest = -Infinity;
-  for (const transition of row.transitions) latest = Math.max(latest, timeOf(transition));
-  for (const figure of row.amounts) if (figure.kind === 'expected') latest = Math.max(latest, timeOf(figure));
-  return latest;
 }
 
 /**
