@@ -22,8 +22,10 @@ import {
 } from './envelope';
 import { EventStoreUnavailableError, fromClientError, InvalidEventError, StreamNotFoundError } from './errors';
 import { handleCommand, type CommandStore, type Decider, type DomainEvent, type HandleOptions, type HandleResult } from './handle';
+import { OffThreadRead } from './off-thread-read';
 import { prepareEvent, toEnvelope, toEventData, type PreparedEvent } from './serialization';
 import { CatchUpSubscription, type AllSubscription, type SubscribeToAllOptions } from './subscription';
+import { toServerFilter } from './subscription-filter';
 import { UpcasterRegistry } from './upcasters';
 
 export interface EventStoreOptions {
@@ -85,11 +87,13 @@ export class EventStore {
   private readonly client: EventStoreDBClient;
   private readonly upcasters: UpcasterRegistry;
   private readonly pingTimeoutMs: number;
+  private readonly connectionString: string;
   private readonly subscriptions = new Set<CatchUpSubscription>();
   private closing: Promise<void> | undefined;
 
   constructor(options: EventStoreOptions) {
     this.client = EventStoreDBClient.connectionString(options.connectionString);
+    this.connectionString = options.connectionString;
     this.upcasters = options.upcasters ?? new UpcasterRegistry();
     this.pingTimeoutMs = options.pingTimeoutMs ?? 2_000;
   }
@@ -164,7 +168,13 @@ export class EventStore {
     this.assertOpen();
     const subscription = new CatchUpSubscription(
       {
-        open: (from, filter) => this.client.subscribeToAll({ fromPosition: from === 'start' ? START : from, filter }),
+        open: (from, { filter, checkpointInterval, checkpointReached, readOffThread }) =>
+          readOffThread
+            ? new OffThreadRead({ connectionString: this.connectionString, from, filter, checkpointInterval, checkpointReached })
+            : this.client.subscribeToAll({
+                fromPosition: from === 'start' ? START : from,
+                filter: toServerFilter(filter, checkpointInterval, (_, position) => checkpointReached(position)),
+              }),
         logEnd: () => this.lastLogPosition(),
         toEnvelope: (recorded, upcast, commitPosition) =>
           toEnvelope(recorded, upcast ? this.upcasters : undefined, commitPosition),

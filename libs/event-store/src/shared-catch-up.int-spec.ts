@@ -117,6 +117,8 @@ describe('SharedCatchUp against the event-store dev server', () => {
     expect(fromStart()).toHaveLength(1);
     expect(new Set(fromStart()[0].filter?.streamNamePrefixes)).toEqual(new Set([deals, leads]));
     expect(asked).toHaveLength(4);
+    // The shared catch-up is read by a worker thread; following live is each consumer's own.
+    expect(asked.map((options) => options.readOffThread ?? false)).toEqual([true, false, false, false]);
     expect(feed.openReads).toBe(0);
 
     // Live: each consumer's own subscription brings what is appended now, once.

@@ -22,9 +22,19 @@ export interface SharedCatchUpSettings {
   retainEvents: number;
   /** A consumer whose filter has dropped this many events in a row is given a checkpoint. */
   checkpointEvery: number;
+  /**
+   * Receive and decode the shared read's events on a worker thread, so that the consumers'
+   * thread spends its time on their work (see `SubscribeToAllOptions.readOffThread`).
+   */
+  readOffThread: boolean;
 }
 
-export const DEFAULT_SHARED_CATCH_UP: SharedCatchUpSettings = { gatherMs: 250, retainEvents: 20_000, checkpointEvery: 1_000 };
+export const DEFAULT_SHARED_CATCH_UP: SharedCatchUpSettings = {
+  gatherMs: 250,
+  retainEvents: 20_000,
+  checkpointEvery: 1_000,
+  readOffThread: true,
+};
 
 type From = Position | 'start';
 
@@ -283,6 +293,7 @@ class SharedRead {
       // over some 30,000 times a million events for nothing.
       checkpointInterval: Math.max(1, Math.ceil(this.settings.checkpointEvery / SERVER_SEARCH_WINDOW)),
       reconnect: first.reconnect,
+      readOffThread: this.settings.readOffThread,
       handle: (event) => this.handOver(event),
       onCheckpoint: (position) => this.checkpoint(position),
       onCaughtUp: (position) => this.caughtUp(position),

@@ -14,14 +14,15 @@ const registry = new UpcasterRegistry([
   { type: 'LeadScored', currentVersion: 2, upcasters: { 1: (v1: { score: number }) => ({ score: v1.score, model: 'rules' }) } },
 ]);
 
-describe('EventStore.subscribeToAll against the event-store dev server', () => {
+// Every case runs twice: events read on the subscriber's thread, and read by a worker thread.
+describe.each([false, true])('EventStore.subscribeToAll against the event-store dev server (read off thread: %s)', (readOffThread) => {
   let server: EventStoreHandle;
   let store: EventStore;
   let raw: EventStoreDBClient;
   const running: AllSubscription[] = [];
 
   function subscribe(options: Parameters<EventStore['subscribeToAll']>[0]): AllSubscription {
-    const subscription = store.subscribeToAll({ reconnect: { initialDelayMs: 50, maxDelayMs: 400 }, ...options });
+    const subscription = store.subscribeToAll({ reconnect: { initialDelayMs: 50, maxDelayMs: 400 }, readOffThread, ...options });
     running.push(subscription);
     return subscription;
   }
@@ -367,6 +368,7 @@ describe('EventStore.subscribeToAll against the event-store dev server', () => {
         from: 'start',
         handle: () => undefined,
         reconnect: { initialDelayMs: 10, maxDelayMs: 40, maxAttempts: 3 },
+        readOffThread,
         onReconnecting: ({ attempt }) => void attempts.push(attempt),
       });
 

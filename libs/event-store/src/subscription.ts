@@ -1,8 +1,8 @@
-import type { AllStreamResolvedEvent, AllStreamSubscription, Filter, RecordedEvent } from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, RecordedEvent } from '@eventstore/db-client';
 import { backoffDelay, DEFAULT_RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
 import { comparePositions, toPosition, type Position, type RecordedEnvelope } from './envelope';
 import { EventStoreUnavailableError, fromClientError, isTransientStoreError } from './errors';
-import { eventMatcher, toServerFilter, validateFilter, type SubscriptionFilter } from './subscription-filter';
+import { eventMatcher, validateFilter, type SubscriptionFilter } from './subscription-filter';
 
 export type SubscriptionState = 'connecting' | 'catching_up' | 'live' | 'reconnecting' | 'stopped' | 'failed';
 
@@ -37,6 +37,13 @@ export interface SubscribeToAllOptions {
   checkpointInterval?: number;
   /** Upcast `data` to the current schema (default true). */
   upcast?: boolean;
+  /**
+   * Receive and decode events on a worker thread of their own, handed over in batches
+   * (default false). For long catch-ups: decoding is most of what reading costs, and it
+   * then no longer takes time from the handler's thread. Handling order, checkpoints and
+   * reconnects are the same either way.
+   */
+  readOffThread?: boolean;
 }
 
 /**
@@ -65,9 +72,32 @@ export interface AllSubscription {
   stop(): Promise<void>;
 }
 
+/**
+ * One connection's events as the client's subscription stream hands them over. It reports
+ * a checkpoint or the end of the log while events before it may still wait in its buffer.
+ */
+export interface ResolvedEventStream {
+  /** Events received and not yet read. */
+  readonly readableLength: number;
+  read(): AllStreamResolvedEvent | null;
+  on(event: 'readable' | 'end' | 'close' | 'confirmation' | 'caughtUp', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeAllListeners(event: 'error'): unknown;
+  unsubscribe(): Promise<void>;
+  destroy(): unknown;
+}
+
+export interface OpenOptions {
+  filter: SubscriptionFilter | undefined;
+  checkpointInterval: number;
+  /** The store has considered everything up to `position`; reported in order with the events. */
+  checkpointReached(position: Position): Promise<void>;
+  readOffThread: boolean;
+}
+
 /** What the subscription needs from the store, kept narrow so the loop stays about ordering. */
 export interface SubscriptionDriver {
-  open(from: Position | 'start', filter: Filter): AllStreamSubscription;
+  open(from: Position | 'start', options: OpenOptions): ResolvedEventStream;
   /** Position of the very last record in `$all`, system records included; null on an empty log. */
   logEnd(): Promise<Position | null>;
   toEnvelope(recorded: RecordedEvent, upcast: boolean, commitPosition?: bigint): RecordedEnvelope;
@@ -102,7 +132,7 @@ class Signal {
 
 /** One server connection's bookkeeping. */
 interface Connection {
-  sub: AllStreamSubscription;
+  sub: ResolvedEventStream;
   signal: Signal;
   /** Events taken from the client's buffer, and events fully handled. */
   consumed: number;
@@ -245,13 +275,17 @@ export class CatchUpSubscription implements AllSubscription {
     // possibly while earlier events still sit unread in that buffer. Those must be
     // handled before the checkpoint is reported, hence a marker the read loop honours
     // in order.
-    const checkpointReached = (_: unknown, position: Position): Promise<void> =>
+    const checkpointReached = (position: Position): Promise<void> =>
       new Promise<void>((release) => {
         markers.push({ kind: 'checkpoint', threshold: this.pendingCount(connection), position: toPosition(position), release });
         signal.notify();
       });
-    const interval = this.options.checkpointInterval ?? 1;
-    const sub = this.driver.open(from, toServerFilter(this.options.filter, interval, checkpointReached));
+    const sub = this.driver.open(from, {
+      filter: this.options.filter,
+      checkpointInterval: this.options.checkpointInterval ?? 1,
+      checkpointReached,
+      readOffThread: this.options.readOffThread ?? false,
+    });
     const connection: Connection = { sub, signal, markers, consumed: 0, processed: 0, ended: false, error: undefined, confirmed: false };
     const wake = () => connection.signal.notify();
     sub.on('readable', wake);
@@ -303,7 +337,7 @@ export class CatchUpSubscription implements AllSubscription {
         if (this.stopping) return;
       }
       if (connection.error !== undefined) throw connection.error;
-      const item = sub.read() as AllStreamResolvedEvent | null;
+      const item = sub.read();
       if (item !== null) {
         connection.consumed++;
         connection.confirmed = true;

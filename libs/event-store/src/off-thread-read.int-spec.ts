@@ -1,0 +1,112 @@
+import { once } from 'node:events';
+import { useEventStore, type EventStoreHandle } from '../../../test/support/event-store';
+import { comparePositions, toPosition, type Position } from './envelope';
+import { EventStoreUnavailableError } from './errors';
+import { EventStore } from './event-store';
+import { OffThreadRead } from './off-thread-read';
+import { closedPort, someMetadata, uniqueCategory, waitUntil } from './test-support/fixtures';
+
+jest.setTimeout(60_000);
+
+describe('OffThreadRead against the event-store dev server', () => {
+  let server: EventStoreHandle;
+  let store: EventStore;
+  const reads: OffThreadRead[] = [];
+
+  function open(options: Omit<ConstructorParameters<typeof OffThreadRead>[0], 'connectionString'> & { connectionString?: string }): OffThreadRead {
+    const read = new OffThreadRead({ connectionString: server.connectionString, ...options });
+    reads.push(read);
+    return read;
+  }
+
+  beforeAll(async () => {
+    server = await useEventStore();
+    store = new EventStore({ connectionString: server.connectionString });
+  });
+
+  afterEach(async () => {
+    for (const read of reads.splice(0)) {
+      await read.unsubscribe();
+      read.destroy();
+    }
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await server.stop();
+  });
+
+  it('reads no further ahead than its window, and hands over every event in order with each checkpoint after the events before it', async () => {
+    const category = uniqueCategory('deal');
+    const written: string[] = [];
+    for (let stream = 0; stream < 12; stream++) {
+      const events = Array.from({ length: 10 }, (_, index) => ({ type: 'DealNoted', data: { index }, metadata: someMetadata() }));
+      await store.append(`${category}-${stream}`, events, { expectedRevision: 'no_stream' });
+      written.push(...events.map((_, index) => `${category}-${stream}@${index}`));
+    }
+    const checkpoints: Array<{ position: Position; arrived: number }> = [];
+    let taken = 0;
+    let caughtUpAt: number | undefined;
+    const read = open({
+      from: 'start',
+      filter: { streamNamePrefixes: [category] },
+      checkpointInterval: 1,
+      batchSize: 10,
+      window: 30,
+      checkpointReached: (position) => checkpoints.push({ position, arrived: taken + read.readableLength }),
+    });
+    read.on('caughtUp', () => (caughtUpAt = taken + read.readableLength));
+
+    // Nothing is read here yet: the reading thread stops at its window.
+    await waitUntil(() => read.readableLength >= 30, 'the first window to arrive');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(read.readableLength).toBe(30);
+
+    const delivered: string[] = [];
+    const positions: Position[] = [];
+    while (caughtUpAt === undefined || delivered.length < caughtUpAt) {
+      const item = read.read();
+      if (item === null) {
+        await nextArrival(read);
+        continue;
+      }
+      taken++;
+      const event = item.event as NonNullable<typeof item.event>;
+      delivered.push(`${event.streamId}@${String(event.revision)}`);
+      positions.push(toPosition(event.position as Position));
+    }
+    expect(delivered).toEqual(written);
+    expect(caughtUpAt).toBe(120);
+    expect(checkpoints.length).toBeGreaterThan(0);
+    for (const { position, arrived } of checkpoints) {
+      const before = positions.filter((event) => comparePositions(event, position) <= 0).length;
+      expect(arrived).toBeGreaterThanOrEqual(before);
+    }
+  });
+
+  it('reports a store it cannot reach as unavailable, so that the subscription retries', async () => {
+    const read = open({
+      connectionString: `esdb://127.0.0.1:${await closedPort()}?tls=false`,
+      from: 'start',
+      filter: undefined,
+      checkpointInterval: 1,
+      checkpointReached: () => undefined,
+    });
+    const [error] = (await once(read, 'error')) as [Error];
+    expect(error).toBeInstanceOf(EventStoreUnavailableError);
+    expect(error.message).toMatch(/unavailable/i);
+  });
+});
+
+/** Resolves once more events or the end of the log arrive. */
+function nextArrival(read: OffThreadRead): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const arrived = () => {
+      read.off('readable', arrived);
+      read.off('caughtUp', arrived);
+      resolve();
+    };
+    read.on('readable', arrived);
+    read.on('caughtUp', arrived);
+  });
+}

@@ -1,0 +1,133 @@
+import type { MessagePort } from 'node:worker_threads';
+import { EventStoreDBClient, START, type AllStreamResolvedEvent } from '@eventstore/db-client';
+import type { Position } from './envelope';
+import { fromClientError, isTransientStoreError } from './errors';
+import { toServerFilter, type SubscriptionFilter } from './subscription-filter';
+
+/** What the reading thread is started with. */
+export interface ReaderSettings {
+  connectionString: string;
+  from: Position | 'start';
+  filter: SubscriptionFilter | undefined;
+  checkpointInterval: number;
+  /** Events per message at most. */
+  batchSize: number;
+  /** Events that may be sent ahead of what the other side has taken. */
+  window: number;
+}
+
+/** From the reading thread, in the order the subscription delivered them. */
+export type ReaderMessage =
+  | { kind: 'events'; events: AllStreamResolvedEvent[] }
+  | { kind: 'checkpoint'; position: Position }
+  | { kind: 'caughtUp' }
+  | { kind: 'confirmation' }
+  | { kind: 'end' }
+  | { kind: 'failed'; message: string; transient: boolean };
+
+/** To the reading thread. */
+export type ReaderControl = { kind: 'taken'; count: number } | { kind: 'stop' };
+
+type Marker = { threshold: number; message: ReaderMessage };
+
+/**
+ * Runs one catch-up subscription to `$all` on its own client and sends what it delivers
+ * through `port`: events in batches, each checkpoint and the end of the log right after the
+ * events before it. Reads no further ahead than `window` events the other side has not yet
+ * taken, so a slow consumer slows the read, as with a subscription of its own.
+ */
+export function readAll(port: MessagePort, settings: ReaderSettings): void {
+  const client = EventStoreDBClient.connectionString(settings.connectionString);
+  const markers: Marker[] = [];
+  let consumed = 0;
+  let taken = 0;
+  let ended = false;
+  let stopping = false;
+  let failure: unknown;
+  let batch: AllStreamResolvedEvent[] = [];
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const waiter = wake;
+    wake = undefined;
+    waiter?.();
+  };
+  // The client reports a checkpoint or the end of the log from inside its buffer's transform,
+  // while events before it may still sit unread there: the count says when it is due.
+  const mark = (message: ReaderMessage) => {
+    markers.push({ threshold: consumed + subscription.readableLength, message });
+    notify();
+  };
+  const subscription = client.subscribeToAll({
+    fromPosition: settings.from === 'start' ? START : settings.from,
+    filter: toServerFilter(settings.filter, settings.checkpointInterval, (_, position) => mark({ kind: 'checkpoint', position })),
+  });
+  subscription.on('readable', notify);
+  subscription.on('end', () => {
+    ended = true;
+    notify();
+  });
+  subscription.on('close', () => {
+    ended = true;
+    notify();
+  });
+  subscription.on('error', (error: unknown) => {
+    failure ??= error;
+    notify();
+  });
+  subscription.on('confirmation', () => port.postMessage({ kind: 'confirmation' } satisfies ReaderMessage));
+  subscription.on('caughtUp', () => mark({ kind: 'caughtUp' }));
+  port.on('message', (control: ReaderControl) => {
+    if (control.kind === 'stop') stopping = true;
+    else taken = control.count;
+    notify();
+  });
+
+  const flush = () => {
+    if (batch.length === 0) return;
+    port.postMessage({ kind: 'events', events: batch } satisfies ReaderMessage);
+    batch = [];
+  };
+
+  const pump = async () => {
+    for (;;) {
+      if (stopping) return;
+      while (markers.length > 0 && markers[0].threshold <= consumed) {
+        flush();
+        port.postMessage((markers.shift() as Marker).message);
+      }
+      if (failure !== undefined) {
+        flush();
+        const translated = fromClientError(failure);
+        const message = translated instanceof Error ? translated.message : String(translated);
+        port.postMessage({ kind: 'failed', message, transient: isTransientStoreError(translated) } satisfies ReaderMessage);
+        return;
+      }
+      if (consumed - taken < settings.window) {
+        const item = subscription.read() as AllStreamResolvedEvent | null;
+        if (item !== null) {
+          consumed++;
+          batch.push({ event: item.event, commitPosition: item.commitPosition } as AllStreamResolvedEvent);
+          if (batch.length >= settings.batchSize) flush();
+          continue;
+        }
+        flush();
+        if (ended) {
+          port.postMessage({ kind: 'end' } satisfies ReaderMessage);
+          return;
+        }
+      } else {
+        flush();
+      }
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+
+  void pump().finally(async () => {
+    subscription.removeAllListeners('error');
+    subscription.on('error', () => undefined);
+    await subscription.unsubscribe().catch(() => undefined);
+    subscription.destroy();
+    await client.dispose().catch(() => undefined);
+    port.close();
+  });
+}
