@@ -297,6 +297,11 @@ export function storedModelKeys(model: string): string[] {
  * every model credits to `(none)` kept as one credit under EVERY_STORED_MODEL.
  */
 export function storedDealCredits(journey: DealJourney): CreditRow[] {
+  // Without a single touch, every model credits each basis whole to (none), so one model's
+  // credits stand for all of them: no need to work out the rest only to find them the same.
+  if (journey.touches.length === 0) {
+    return dealCredits(journey, { models: storedModelSpecs.slice(0, 1) }).map((row) => ({ ...row, model: EVERY_STORED_MODEL }));
+  }
   const rows = dealCredits(journey, { models: storedModelSpecs });
   return [...new Set(rows.map((row) => row.basis))].flatMap((basis) => {
     const credits = rows.filter((row) => row.basis === basis);
