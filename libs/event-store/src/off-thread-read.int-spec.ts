@@ -3,7 +3,7 @@ import { useEventStore, type EventStoreHandle } from '../../../test/support/even
 import { comparePositions, toPosition, type Position } from './envelope';
 import { EventStoreUnavailableError } from './errors';
 import { EventStore } from './event-store';
-import { OffThreadRead } from './off-thread-read';
+import { OffThreadRead, type OffThreadReadOptions } from './off-thread-read';
 import { closedPort, someMetadata, uniqueCategory, waitUntil } from './test-support/fixtures';
 
 jest.setTimeout(60_000);
@@ -13,7 +13,7 @@ describe('OffThreadRead against the event-store dev server', () => {
   let store: EventStore;
   const reads: OffThreadRead[] = [];
 
-  function open(options: Omit<ConstructorParameters<typeof OffThreadRead>[0], 'connectionString'> & { connectionString?: string }): OffThreadRead {
+  function open(options: Omit<OffThreadReadOptions, 'connectionString'> & { connectionString?: string }): OffThreadRead {
     const read = new OffThreadRead({ connectionString: server.connectionString, ...options });
     reads.push(read);
     return read;

@@ -106,7 +106,7 @@ export function readAll(port: MessagePort, settings: ReaderSettings): void {
         const item = subscription.read() as AllStreamResolvedEvent | null;
         if (item !== null) {
           consumed++;
-          batch.push({ event: item.event, commitPosition: item.commitPosition } as AllStreamResolvedEvent);
+          batch.push(item);
           if (batch.length >= settings.batchSize) flush();
           continue;
         }
