@@ -23,8 +23,8 @@ import {
 import { EventStoreUnavailableError, fromClientError, InvalidEventError, StreamNotFoundError } from './errors';
 import { handleCommand, type CommandStore, type Decider, type DomainEvent, type HandleOptions, type HandleResult } from './handle';
 import { OffThreadRead } from './off-thread-read';
-import { prepareEvent, toEnvelope, toEventData, type PreparedEvent } from './serialization';
-import { CatchUpSubscription, type AllSubscription, type SubscribeToAllOptions } from './subscription';
+import { prepareEvent, toEnvelope, toEventData, upcastEnvelope, type PreparedEvent } from './serialization';
+import { CatchUpSubscription, isEnvelope, type AllSubscription, type SubscribeToAllOptions } from './subscription';
 import { toServerFilter } from './subscription-filter';
 import { UpcasterRegistry } from './upcasters';
 
@@ -176,8 +176,10 @@ export class EventStore {
                 filter: toServerFilter(filter, checkpointInterval, (_, position) => checkpointReached(position)),
               }),
         logEnd: () => this.lastLogPosition(),
-        toEnvelope: (recorded, upcast, commitPosition) =>
-          toEnvelope(recorded, upcast ? this.upcasters : undefined, commitPosition),
+        toEnvelope: (item, upcast) => {
+          const registry = upcast ? this.upcasters : undefined;
+          return isEnvelope(item) ? upcastEnvelope(item, registry) : toEnvelope(item.event, registry, item.commitPosition);
+        },
       },
       options,
       (ended) => this.subscriptions.delete(ended),

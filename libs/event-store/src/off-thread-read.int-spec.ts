@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { useEventStore, type EventStoreHandle } from '../../../test/support/event-store';
-import { comparePositions, toPosition, type Position } from './envelope';
+import { comparePositions, isUuid, type Position, type RecordedEnvelope } from './envelope';
 import { EventStoreUnavailableError } from './errors';
 import { EventStore } from './event-store';
 import { OffThreadRead, type OffThreadReadOptions } from './off-thread-read';
@@ -64,6 +64,7 @@ describe('OffThreadRead against the event-store dev server', () => {
 
     const delivered: string[] = [];
     const positions: Position[] = [];
+    let first: RecordedEnvelope | undefined;
     while (caughtUpAt === undefined || delivered.length < caughtUpAt) {
       const item = read.read();
       if (item === null) {
@@ -71,11 +72,17 @@ describe('OffThreadRead against the event-store dev server', () => {
         continue;
       }
       taken++;
-      const event = item.event as NonNullable<typeof item.event>;
-      delivered.push(`${event.streamId}@${String(event.revision)}`);
-      positions.push(toPosition(event.position as Position));
+      first ??= item;
+      delivered.push(`${item.streamName}@${String(item.revision)}`);
+      positions.push(item.position);
     }
     expect(delivered).toEqual(written);
+    // Envelopes, data as stored.
+    expect(first).toMatchObject({ type: 'DealNoted', data: { index: 0 }, metadata: { source: 'api', schemaVersion: 1 }, revision: 0n });
+    expect(isUuid(first!.eventId)).toBe(true);
+    // A Date of the realm the thread's messages arrive in, not of the test's sandbox.
+    expect(Object.prototype.toString.call(first!.recordedAt)).toBe('[object Date]');
+    expect(typeof first!.position.commit).toBe('bigint');
     expect(caughtUpAt).toBe(120);
     expect(checkpoints.length).toBeGreaterThan(0);
     for (const { position, arrived } of checkpoints) {

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { AllStreamResolvedEvent } from '@eventstore/db-client';
-import { toPosition, type Position } from './envelope';
+import { toPosition, type Position, type RecordedEnvelope } from './envelope';
 import { EventStoreFailureError, EventStoreUnavailableError } from './errors';
+import { unpackEnvelope, type PackedEnvelope } from './serialization';
 import type { ReaderControl, ReaderMessage, ReaderSettings } from './off-thread-read.worker';
 
 export interface OffThreadReadOptions {
@@ -24,15 +24,15 @@ const STOP_TIMEOUT_MS = 5_000;
 
 /**
  * A catch-up subscription to `$all` read by a worker thread: the thread runs the client,
- * which receives and decodes each event, and hands the events over in batches. To the
- * subscription loop it looks like the client's own stream (read(), readableLength, and its
- * 'readable', 'end', 'error', 'confirmation' and 'caughtUp' events), with checkpoints
- * reported after the events before them have arrived.
+ * which receives and decodes each event, makes its envelope (`data` as stored) and hands the
+ * envelopes over in batches. To the subscription loop it looks like the client's own stream
+ * (read(), readableLength, and its 'readable', 'end', 'error', 'confirmation' and 'caughtUp'
+ * events), with checkpoints reported after the events before them have arrived.
  */
 export class OffThreadRead extends EventEmitter {
   private readonly worker: Worker;
   private readonly batchSize: number;
-  private batches: AllStreamResolvedEvent[][] = [];
+  private batches: PackedEnvelope[][] = [];
   /** The next event's place in the first batch. */
   private index = 0;
   private queued = 0;
@@ -71,7 +71,7 @@ export class OffThreadRead extends EventEmitter {
     return this.queued;
   }
 
-  read(): AllStreamResolvedEvent | null {
+  read(): RecordedEnvelope | null {
     const batch = this.batches[0];
     if (batch === undefined) return null;
     const item = batch[this.index++];
@@ -82,7 +82,7 @@ export class OffThreadRead extends EventEmitter {
     this.queued--;
     this.taken++;
     if (this.queued === 0 || this.taken - this.reported >= this.batchSize) this.report();
-    return item;
+    return unpackEnvelope(item);
   }
 
   /** Asks the reading thread to let go of its connection, and waits for it to end (bounded). */

@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { EventStoreDBClient, START, type AllStreamResolvedEvent } from '@eventstore/db-client';
 import type { Position } from './envelope';
 import { fromClientError, isTransientStoreError } from './errors';
+import { packEnvelope, storedEnvelope, type PackedEnvelope } from './serialization';
 import { toServerFilter, type SubscriptionFilter } from './subscription-filter';
 
 /** What the reading thread is started with. */
@@ -16,9 +17,9 @@ export interface ReaderSettings {
   window: number;
 }
 
-/** From the reading thread, in the order the subscription delivered them. */
+/** From the reading thread, in the order the subscription delivered them. Events come with `data` as stored. */
 export type ReaderMessage =
-  | { kind: 'events'; events: AllStreamResolvedEvent[] }
+  | { kind: 'events'; events: PackedEnvelope[] }
   | { kind: 'checkpoint'; position: Position }
   | { kind: 'caughtUp' }
   | { kind: 'confirmation' }
@@ -39,12 +40,14 @@ type Marker = { threshold: number; message: ReaderMessage };
 export function readAll(port: MessagePort, settings: ReaderSettings): void {
   const client = EventStoreDBClient.connectionString(settings.connectionString);
   const markers: Marker[] = [];
+  /** Records taken from the client, and events sent on. */
   let consumed = 0;
+  let sent = 0;
   let taken = 0;
   let ended = false;
   let stopping = false;
   let failure: unknown;
-  let batch: AllStreamResolvedEvent[] = [];
+  let batch: PackedEnvelope[] = [];
   let wake: (() => void) | undefined;
   const notify = () => {
     const waiter = wake;
@@ -102,11 +105,13 @@ export function readAll(port: MessagePort, settings: ReaderSettings): void {
         port.postMessage({ kind: 'failed', message, transient: isTransientStoreError(translated) } satisfies ReaderMessage);
         return;
       }
-      if (consumed - taken < settings.window) {
+      if (sent - taken < settings.window) {
         const item = subscription.read() as AllStreamResolvedEvent | null;
         if (item !== null) {
           consumed++;
-          batch.push(item);
+          if (item.event === undefined) continue;
+          sent++;
+          batch.push(packEnvelope(storedEnvelope(item.event, item.commitPosition)));
           if (batch.length >= settings.batchSize) flush();
           continue;
         }

@@ -1,4 +1,4 @@
-import type { AllStreamResolvedEvent, RecordedEvent } from '@eventstore/db-client';
+import type { AllStreamRecordedEvent, AllStreamResolvedEvent } from '@eventstore/db-client';
 import { backoffDelay, DEFAULT_RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
 import { comparePositions, toPosition, type Position, type RecordedEnvelope } from './envelope';
 import { EventStoreUnavailableError, fromClientError, isTransientStoreError } from './errors';
@@ -73,13 +73,19 @@ export interface AllSubscription {
 }
 
 /**
+ * An event of a connection: as the client resolved it, or as an envelope with `data` as
+ * stored (a read on another thread makes those).
+ */
+export type StreamItem = AllStreamResolvedEvent | RecordedEnvelope;
+
+/**
  * One connection's events as the client's subscription stream hands them over. It reports
  * a checkpoint or the end of the log while events before it may still wait in its buffer.
  */
 export interface ResolvedEventStream {
   /** Events received and not yet read. */
   readonly readableLength: number;
-  read(): AllStreamResolvedEvent | null;
+  read(): StreamItem | null;
   on(event: 'readable' | 'end' | 'close' | 'confirmation' | 'caughtUp', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   removeAllListeners(event: 'error'): unknown;
@@ -100,8 +106,12 @@ export interface SubscriptionDriver {
   open(from: Position | 'start', options: OpenOptions): ResolvedEventStream;
   /** Position of the very last record in `$all`, system records included; null on an empty log. */
   logEnd(): Promise<Position | null>;
-  toEnvelope(recorded: RecordedEvent, upcast: boolean, commitPosition?: bigint): RecordedEnvelope;
+  /** The item's envelope, `data` upcast where `upcast` asks for it. */
+  toEnvelope(item: RecordedItem, upcast: boolean): RecordedEnvelope;
 }
+
+/** A stream item that holds a recorded event. */
+export type RecordedItem = (AllStreamResolvedEvent & { event: AllStreamRecordedEvent }) | RecordedEnvelope;
 
 /** Thrown by the consumer's callbacks: never retried, the subscription fails with it. */
 class ConsumerFailure {
@@ -355,17 +365,24 @@ export class CatchUpSubscription implements AllSubscription {
   }
 
   /** Hands one event to the consumer: a promise while the handler is still at work, else nothing. */
-  private process(item: AllStreamResolvedEvent): Promise<void> | undefined {
-    const recorded = item.event;
-    if (!recorded) return undefined;
-    if (!this.matches(recorded.streamId, recorded.type)) {
-      this.handledPosition = toPosition(recorded.position);
-      return undefined;
+  private process(item: StreamItem): Promise<void> | undefined {
+    if (isEnvelope(item)) {
+      if (!this.matches(item.streamName, item.type)) {
+        this.handledPosition = item.position;
+        return undefined;
+      }
+    } else {
+      const recorded = item.event;
+      if (!recorded) return undefined;
+      if (!this.matches(recorded.streamId, recorded.type)) {
+        this.handledPosition = toPosition(recorded.position);
+        return undefined;
+      }
     }
     let handling: void | Promise<void>;
     let envelope: RecordedEnvelope;
     try {
-      envelope = this.driver.toEnvelope(recorded, this.options.upcast ?? true, item.commitPosition);
+      envelope = this.driver.toEnvelope(item as RecordedItem, this.options.upcast ?? true);
       handling = this.options.handle(envelope);
     } catch (error) {
       throw new ConsumerFailure(asError(error));
@@ -429,6 +446,10 @@ export class CatchUpSubscription implements AllSubscription {
       this.cancelSleep = undefined;
     });
   }
+}
+
+export function isEnvelope(item: StreamItem): item is RecordedEnvelope {
+  return (item as Partial<RecordedEnvelope>).eventId !== undefined;
 }
 
 function isConnection(value: unknown): value is Connection {
