@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { EventStoreDBClient, START, type AllStreamResolvedEvent } from '@eventstore/db-client';
 import type { Position } from './envelope';
+import { DueAfterEvents } from './due-after-events';
 import { fromClientError, isTransientStoreError } from './errors';
 import { packEnvelope, storedEnvelope, type PackedEnvelope } from './serialization';
 import { toServerFilter, type SubscriptionFilter } from './subscription-filter';
@@ -29,8 +30,6 @@ export type ReaderMessage =
 /** To the reading thread. */
 export type ReaderControl = { kind: 'taken'; count: number } | { kind: 'stop' };
 
-type Marker = { threshold: number; message: ReaderMessage };
-
 /**
  * Runs one catch-up subscription to `$all` on its own client and sends what it delivers
  * through `port`: events in batches, each checkpoint and the end of the log right after the
@@ -39,7 +38,7 @@ type Marker = { threshold: number; message: ReaderMessage };
  */
 export function readAll(port: MessagePort, settings: ReaderSettings): void {
   const client = EventStoreDBClient.connectionString(settings.connectionString);
-  const markers: Marker[] = [];
+  const markers = new DueAfterEvents<ReaderMessage>();
   /** Records taken from the client, and events sent on. */
   let consumed = 0;
   let sent = 0;
@@ -57,7 +56,7 @@ export function readAll(port: MessagePort, settings: ReaderSettings): void {
   // The client reports a checkpoint or the end of the log from inside its buffer's transform,
   // while events before it may still sit unread there: the count says when it is due.
   const mark = (message: ReaderMessage) => {
-    markers.push({ threshold: consumed + subscription.readableLength, message });
+    markers.add(consumed + subscription.readableLength, message);
     notify();
   };
   const subscription = client.subscribeToAll({
@@ -94,9 +93,9 @@ export function readAll(port: MessagePort, settings: ReaderSettings): void {
   const pump = async () => {
     for (;;) {
       if (stopping) return;
-      while (markers.length > 0 && markers[0].threshold <= consumed) {
+      while (markers.due(consumed)) {
         flush();
-        port.postMessage((markers.shift() as Marker).message);
+        port.postMessage(markers.take());
       }
       if (failure !== undefined) {
         flush();

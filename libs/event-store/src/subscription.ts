@@ -1,6 +1,7 @@
 import type { AllStreamRecordedEvent, AllStreamResolvedEvent } from '@eventstore/db-client';
 import { backoffDelay, DEFAULT_RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
 import { comparePositions, toPosition, type Position, type RecordedEnvelope } from './envelope';
+import { DueAfterEvents } from './due-after-events';
 import { EventStoreUnavailableError, fromClientError, isTransientStoreError } from './errors';
 import { eventMatcher, validateFilter, type SubscriptionFilter } from './subscription-filter';
 
@@ -118,9 +119,7 @@ class ConsumerFailure {
   constructor(readonly error: Error) {}
 }
 
-type Marker =
-  | { kind: 'checkpoint'; threshold: number; position: Position; release(): void }
-  | { kind: 'caughtUp'; threshold: number };
+type Marker = { kind: 'checkpoint'; position: Position; release(): void } | { kind: 'caughtUp' };
 
 /** Wakes the read loop; remembers a wake-up that arrives while nobody waits. */
 class Signal {
@@ -147,7 +146,7 @@ interface Connection {
   /** Events taken from the client's buffer, and events fully handled. */
   consumed: number;
   processed: number;
-  markers: Marker[];
+  markers: DueAfterEvents<Marker>;
   ended: boolean;
   error: unknown;
   confirmed: boolean;
@@ -279,7 +278,7 @@ export class CatchUpSubscription implements AllSubscription {
 
   private async connect(): Promise<Connection> {
     const from = this.handledPosition ?? (await this.startPosition());
-    const markers: Marker[] = [];
+    const markers = new DueAfterEvents<Marker>();
     const signal = new Signal();
     // The client calls this from inside its read buffer's transform and waits for it,
     // possibly while earlier events still sit unread in that buffer. Those must be
@@ -287,7 +286,7 @@ export class CatchUpSubscription implements AllSubscription {
     // in order.
     const checkpointReached = (position: Position): Promise<void> =>
       new Promise<void>((release) => {
-        markers.push({ kind: 'checkpoint', threshold: this.pendingCount(connection), position: toPosition(position), release });
+        markers.add(this.pendingCount(connection), { kind: 'checkpoint', position: toPosition(position), release });
         signal.notify();
       });
     const sub = this.driver.open(from, {
@@ -316,7 +315,7 @@ export class CatchUpSubscription implements AllSubscription {
       if (this.currentState === 'connecting') this.currentState = 'catching_up';
     });
     sub.on('caughtUp', () => {
-      connection.markers.push({ kind: 'caughtUp', threshold: this.pendingCount(connection) });
+      connection.markers.add(this.pendingCount(connection), { kind: 'caughtUp' });
       wake();
     });
     return connection;
@@ -403,7 +402,7 @@ export class CatchUpSubscription implements AllSubscription {
 
   private async runDueMarkers(connection: Connection): Promise<void> {
     while (markerDue(connection)) {
-      const marker = connection.markers.shift() as Marker;
+      const marker = connection.markers.take();
       try {
         if (marker.kind === 'checkpoint') {
           const previous = this.checkpointPosition;
@@ -425,7 +424,7 @@ export class CatchUpSubscription implements AllSubscription {
   }
 
   private async disconnect(connection: Connection): Promise<void> {
-    for (const marker of connection.markers.splice(0)) if (marker.kind === 'checkpoint') marker.release();
+    for (const marker of connection.markers.drain()) if (marker.kind === 'checkpoint') marker.release();
     const { sub } = connection;
     // The cancelled call may still report late errors; they no longer matter.
     sub.removeAllListeners('error');
@@ -462,5 +461,5 @@ function asError(error: unknown): Error {
 
 /** Whether the connection's next marker (a checkpoint, the end of the log) is due after the events processed. */
 function markerDue(connection: Connection): boolean {
-  return connection.markers.length > 0 && connection.markers[0].threshold <= connection.processed;
+  return connection.markers.due(connection.processed);
 }
