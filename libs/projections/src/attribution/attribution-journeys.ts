@@ -38,6 +38,9 @@ interface TouchRow {
  * hundred ids for most of the table, reading all of it for every batch.
  */
 
+/** The tables `readDealJourneys` reads. */
+export const JOURNEY_TABLES = ['deals', 'deal_contacts', 'leads', 'person_keys', 'touches'] as const;
+
 /**
  * The facts and candidate touches of each deal: every interaction of a contact with a role on
  * it (by the contact's own key, its stitched `anon-…` keys and those of contacts merged into

@@ -1,7 +1,7 @@
 import { DEFAULT_LOOKBACK_DAYS, dimensions, type Basis } from '@revops/attribution';
 import { forEachConcurrently } from '@revops/platform';
 import { indexAfterCatchUp, type Projection, type ProjectionSchema, type ProjectionTransaction, type RebuildTransactions } from '../runner/projection';
-import { lastTouchAtOrBefore, readDealJourneys, type AttributionSql } from './attribution-journeys';
+import { JOURNEY_TABLES, lastTouchAtOrBefore, readDealJourneys, type AttributionSql } from './attribution-journeys';
 import { dimensionColumns } from './attribution-keys';
 import { utcText } from '../runner/utc-text';
 import {
@@ -16,9 +16,6 @@ import {
 } from './attribution.projection';
 
 export const ATTRIBUTION_PROJECTION = 'attribution';
-
-/** The tables `readDealJourneys` reads. */
-const journeyInputs = ['deals', 'deal_contacts', 'leads', 'person_keys', 'touches'];
 
 /** Deals recomputed per read of their journeys: bounds the rows one statement returns. */
 const RECOMPUTE_CHUNK = 2_000;
@@ -230,7 +227,7 @@ export async function creditEveryDeal(transactions: RebuildTransactions): Promis
     // statistics yet. Without them the planner expects each id of a part to match hundreds of
     // rows, and merge-joins a part's ids with the whole of deal_contacts' key: at 106,000 deals
     // a part took 150 to 300 ms in a rebuild's finish, against 30 to 75 ms by key.
-    await sql.query(`ANALYZE ${journeyInputs.map((table) => sql.table(table)).join(', ')}`);
+    await sql.query(`ANALYZE ${JOURNEY_TABLES.map((table) => sql.table(table)).join(', ')}`);
     const ids = await sql.query<{ opportunity_id: string }>(`SELECT opportunity_id FROM ${sql.table('deals')} ORDER BY opportunity_id`);
     return { deals: ids, indexes };
   });
