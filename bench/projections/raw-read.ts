@@ -1,0 +1,25 @@
+import { EventStore } from '@revops/event-store';
+
+/**
+ * The projections benchmark's baseline, in a process of its own: one read of the whole of
+ * `$all` through the client, nothing done with the events but counting those outside system
+ * streams. Prints `{"events":N,"seconds":S}` on one line. Usage: raw-read.js <connection string>
+ */
+async function main(): Promise<void> {
+  const connectionString = process.argv[2];
+  if (!connectionString) throw new Error('Usage: raw-read.js <event store connection string>');
+  const store = new EventStore({ connectionString });
+  try {
+    const started = performance.now();
+    let events = 0;
+    for await (const event of store.readAll()) if (!event.streamName.startsWith('$')) events++;
+    process.stdout.write(`${JSON.stringify({ events, seconds: (performance.now() - started) / 1000 })}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
