@@ -12,13 +12,14 @@ import { parseArgs, promisify } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { EventStore, type Position } from '@revops/event-store';
-import { allProjections, DEFAULT_RUNNER_SETTINGS, Projections, type RunnerSettings, typeOrmReadStore } from '@revops/projections';
-import { openReadStore, startEmbeddedPostgres, withClient } from '@revops/read-models';
+import { DEFAULT_RUNNER_SETTINGS, type RunnerSettings } from '@revops/projections';
+import { startEmbeddedPostgres, withClient } from '@revops/read-models';
 import { forEachConcurrently } from '@revops/platform';
 import { freshDatabase, type BenchDatabase as Database } from '../database';
 import { SeededRandom } from '../generators/random';
 import { log, machine, percentiles, positiveInteger, writeReport } from '../report';
 import { salesHistory, type SalesHistory, type StreamHistory } from './history';
+import type { RebuildRequest, RebuildResult } from './rebuild';
 
 const runFile = promisify(execFile);
 
@@ -27,8 +28,8 @@ const USAGE = `npm run bench:projections -- [--opportunities N] [--clients N] [-
 
 Rebuild of every read model from a generated sales history, which feeds pipelines and opportunities
 (about nine and a half events a deal; the default 106,000 deals make just over 1,000,000 events),
-against a raw read of $all (in a process of its own, timed before and after the rebuild; the quicker
-read is the baseline)
+in a process of its own as the projector runs it, against a raw read of $all (in a process of its
+own too, timed before and after the rebuild; the quicker read is the baseline)
 and a bulk COPY of the same final rows, in the same run; then
 GraphQL latency of opportunities, pipeline and salesMetrics under concurrent clients over
 real HTTP, against the built api in a process of its own: back to back (each client sends its
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     history: values.interleaved ? 'interleaved, as recorded live' : 'one append per deal, as imported',
     readStore: process.env.DATABASE_URL ? 'postgresql' : 'embedded',
     eventStore: 'dev server, own process',
+    rawReadsAndRebuild: 'each in a fresh process of its own',
   };
   Logger.overrideLogger(['error', 'warn']);
   const dir = await mkdtemp(join(tmpdir(), 'revops-bench-projections-'));
@@ -84,9 +86,7 @@ async function main(): Promise<void> {
   const store = new EventStore({ connectionString: devServer.connectionString });
   try {
     log(`bench:projections ${config.opportunities} opportunities, read store ${config.readStore}`);
-    // Only what the queries and the report need is kept of the history once it is written: a
-    // projector holds no generated events, and a heap of a million of them slowed the raw read
-    // and the rebuild alike with collections that mark them over and over.
+    // Only what the queries and the report need is kept of the history once it is written.
     const written = await writeHistory(store, salesHistory({ opportunities: config.opportunities, seed: config.seed }), values.interleaved);
     const { history } = written;
     log(`  wrote ${history.events} events in ${written.seconds.toFixed(1)} s (${Math.round(history.events / written.seconds)}/s)`);
@@ -94,12 +94,17 @@ async function main(): Promise<void> {
     // The raw read is timed before the rebuild and again after it: on a shared machine one read
     // can take half as long again as another, and the ratio is taken against the quicker one.
     const readBefore = await timedRawRead(devServer.connectionString, 'before the rebuild');
-    const rebuild = await rebuildReadModels(store, database, written.head, { catchUpBatchSize: config.batchSize, shareCatchUp: config.sharedCatchUp });
+    const rebuild = await rebuildReadModels(devServer.connectionString, database, written.head, { catchUpBatchSize: config.batchSize, shareCatchUp: config.sharedCatchUp });
     log(`  rebuild: ${rebuild.seconds.toFixed(1)} s (${Math.round(history.events / rebuild.seconds)} events/s); serving after ${JSON.stringify(rebuild.perProjection)} s`);
     const readAfter = await timedRawRead(devServer.connectionString, 'after the rebuild');
     const rawRead = readBefore.eventsPerSecond >= readAfter.eventsPerSecond ? readBefore : readAfter;
-    const copy = await copyFinalRows(database.url, rebuild.schemas);
-    log(`  COPY of the final ${copy.rows} rows: ${copy.seconds.toFixed(2)} s`);
+    // Embedded PostgreSQL takes no COPY over its connection: there the bulk load is left out.
+    const copy = await finalRows(database.url, rebuild.schemas, { bulkLoad: !database.embedded });
+    log(
+      copy.seconds === null
+        ? `  ${copy.rows} final rows; no COPY baseline: embedded PostgreSQL takes no COPY over its connection`
+        : `  COPY of the final ${copy.rows} rows: ${copy.seconds.toFixed(2)} s`,
+    );
 
     // The same requests twice: every answer computed (REPORT_CACHE_ENTRIES=0), then with the
     // api keeping answers per read-model state as it does by default.
@@ -110,7 +115,7 @@ async function main(): Promise<void> {
     const queries = computed.saturated;
     const queriesWithKeptAnswers = kept.saturated;
     const rebuildRate = history.events / rebuild.seconds;
-    const copyRate = history.events / copy.seconds;
+    const copyRate = copy.seconds === null ? null : history.events / copy.seconds;
     const finishedAt = new Date();
     const report = {
       benchmark: 'projections',
@@ -126,11 +131,11 @@ async function main(): Promise<void> {
         reads: [readBefore, readAfter].map((read) => ({ when: read.when, seconds: round(read.seconds), eventsPerSecond: Math.round(read.eventsPerSecond) })),
       },
       rebuild: { seconds: round(rebuild.seconds), eventsPerSecond: Math.round(rebuildRate), servingAfterSeconds: rebuild.perProjection, rows: copy.rowsByTable },
-      copy: { seconds: round(copy.seconds), rows: copy.rows, eventsPerSecondEquivalent: Math.round(copyRate) },
+      copy: copy.seconds === null || copyRate === null ? null : { seconds: round(copy.seconds), rows: copy.rows, eventsPerSecondEquivalent: Math.round(copyRate) },
       ratios: {
         rebuildToRawRead: round(rebuildRate / rawRead.eventsPerSecond),
         rebuildToEachRawRead: [readBefore, readAfter].map((read) => round(rebuildRate / read.eventsPerSecond)),
-        rebuildToCopy: round(rebuildRate / copyRate),
+        rebuildToCopy: copyRate === null ? null : round(rebuildRate / copyRate),
       },
       queries,
       queriesWithKeptAnswers,
@@ -221,63 +226,57 @@ const INTERLEAVED_WINDOW = 256;
 
 /**
  * One read of the whole of `$all` through the client, in a fresh process that does nothing
- * else (`raw-read.ts`), logged. The rebuild decodes `$all` on a thread of its own; a read on
- * this process's thread, whose heap the generated history went through, took a fifth longer
- * in CPU for the same events.
+ * else (`raw-read.ts`), logged. On this process's thread, whose heap the generated history
+ * went through, the same read took a fifth more CPU.
  */
 async function timedRawRead<When extends string>(connectionString: string, when: When): Promise<{ when: When; events: number; seconds: number; eventsPerSecond: number }> {
-  const root = join(__dirname, '..', '..', '..');
-  const { stdout } = await runFile(process.execPath, ['-r', join(root, 'tools', 'register-aliases.js'), join(__dirname, 'raw-read.js'), connectionString], {
-    cwd: root,
-    maxBuffer: 1 << 20,
-  });
-  const { events, seconds } = JSON.parse(stdout) as { events: number; seconds: number };
+  const { events, seconds } = await inOwnProcess<{ events: number; seconds: number }>('raw-read.js', [connectionString]);
   log(`  raw read of $all ${when}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)}/s)`);
   return { when, events, seconds, eventsPerSecond: events / seconds };
 }
 
-/**
- * Every read model rebuilt from position 0, as after a deploy of new versions, until each has
- * passed the head. Only pipelines and opportunities consume the history; the others follow
- * `$all` with filters that drop it.
- */
+/** The rebuild (`rebuild.ts`) in a fresh process, as the projector runs it in production. */
 async function rebuildReadModels(
-  store: EventStore,
+  eventStoreUrl: string,
   database: Database,
   head: Position,
   runner: Pick<RunnerSettings, 'catchUpBatchSize' | 'shareCatchUp'>,
-): Promise<{ seconds: number; schemas: string[]; perProjection: Record<string, number> }> {
-  const dataSource = await openReadStore({ url: database.url, embedded: database.embedded });
-  const projected = allProjections;
-  const projections = new Projections(
-    { store, sql: typeOrmReadStore(dataSource) },
-    { projections: projected, readStore: { url: database.url, embedded: database.embedded }, runner },
-  );
-  const started = performance.now();
-  projections.start();
-  try {
-    // Each read model's own time to take over, its last batch and its finishing step included.
-    const perProjection: Record<string, number> = {};
-    await Promise.all(
-      projected.map(async ({ name }) => {
-        await projections.readYourWrites.waitForPosition(name, head, 3_600_000);
-        perProjection[name] = round((performance.now() - started) / 1000);
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const schemas = (await Promise.all(projected.map(({ name }) => projections.serving.resolve(name)))).map((serving) => serving.schema.name);
-    return { seconds, schemas, perProjection };
-  } finally {
-    await projections.stop();
-    await dataSource.destroy();
-  }
+): Promise<RebuildResult> {
+  const request: RebuildRequest = {
+    eventStoreUrl,
+    databaseUrl: database.url,
+    embedded: database.embedded,
+    head: { commit: head.commit.toString(), prepare: head.prepare.toString() },
+    runner,
+  };
+  const result = await inOwnProcess<RebuildResult>('rebuild.js', [JSON.stringify(request)]);
+  return { ...result, perProjection: Object.fromEntries(Object.entries(result.perProjection).map(([name, seconds]) => [name, round(seconds)])) };
 }
 
 /**
- * The bulk-load baseline: the rebuilt rows, read out with COPY TO beforehand, loaded with
- * COPY FROM into empty tables of the same definition, indexes included.
+ * One of this benchmark's built entry points (beside this file in `dist/`) run to its end in a
+ * fresh process: the baseline and the rebuild each start from a clean heap, as the processes
+ * they stand for do. Answers the one line of JSON it prints.
  */
-async function copyFinalRows(url: string, schemas: readonly string[]): Promise<{ seconds: number; rows: number; rowsByTable: Record<string, number> }> {
+async function inOwnProcess<T>(entry: string, args: readonly string[]): Promise<T> {
+  const root = join(__dirname, '..', '..', '..');
+  const { stdout } = await runFile(process.execPath, ['-r', join(root, 'tools', 'register-aliases.js'), join(__dirname, entry), ...args], {
+    cwd: root,
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout) as T;
+}
+
+/**
+ * The rebuilt rows counted per table and, with `bulkLoad`, the bulk-load baseline: those rows,
+ * read out with COPY TO beforehand, loaded with COPY FROM into empty tables of the same
+ * definition, indexes included (`seconds`; null without it).
+ */
+async function finalRows(
+  url: string,
+  schemas: readonly string[],
+  { bulkLoad }: { bulkLoad: boolean },
+): Promise<{ seconds: number | null; rows: number; rowsByTable: Record<string, number> }> {
   return withClient(url, async (client) => {
     const tables = (
       await client.query<{ schema: string; table: string }>(
@@ -285,21 +284,26 @@ async function copyFinalRows(url: string, schemas: readonly string[]): Promise<{
         [schemas],
       )
     ).rows;
-    await client.query('DROP SCHEMA IF EXISTS bench_copy CASCADE; CREATE SCHEMA bench_copy');
+    if (bulkLoad) await client.query('DROP SCHEMA IF EXISTS bench_copy CASCADE; CREATE SCHEMA bench_copy');
     const dumps: { target: string; chunks: Buffer[]; rows: number; source: string }[] = [];
     for (const { schema, table } of tables) {
       const target = `bench_copy."${schema}_${table}"`;
-      await client.query(`CREATE TABLE ${target} (LIKE "${schema}"."${table}" INCLUDING ALL)`);
       const chunks: Buffer[] = [];
-      const out = client.query(copyTo(`COPY "${schema}"."${table}" TO STDOUT`));
-      for await (const chunk of out) chunks.push(chunk as Buffer);
+      if (bulkLoad) {
+        await client.query(`CREATE TABLE ${target} (LIKE "${schema}"."${table}" INCLUDING ALL)`);
+        const out = client.query(copyTo(`COPY "${schema}"."${table}" TO STDOUT`));
+        for await (const chunk of out) chunks.push(chunk as Buffer);
+      }
       const rows = Number((await client.query(`SELECT count(*) AS n FROM "${schema}"."${table}"`)).rows[0].n);
       dumps.push({ target, chunks, rows, source: `${schema}.${table}` });
     }
-    const started = performance.now();
-    for (const dump of dumps) await streamPipeline(Readable.from(dump.chunks), client.query(copyFrom(`COPY ${dump.target} FROM STDIN`)));
-    const seconds = (performance.now() - started) / 1000;
-    await client.query('DROP SCHEMA bench_copy CASCADE');
+    let seconds: number | null = null;
+    if (bulkLoad) {
+      const started = performance.now();
+      for (const dump of dumps) await streamPipeline(Readable.from(dump.chunks), client.query(copyFrom(`COPY ${dump.target} FROM STDIN`)));
+      seconds = (performance.now() - started) / 1000;
+      await client.query('DROP SCHEMA bench_copy CASCADE');
+    }
     return {
       seconds,
       rows: dumps.reduce((sum, dump) => sum + dump.rows, 0),
