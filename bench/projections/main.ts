@@ -35,8 +35,8 @@ GraphQL latency of opportunities, pipeline and salesMetrics under concurrent cli
 real HTTP, against the built api in a process of its own: back to back (each client sends its
 next request once answered, which saturates the api) and paced (each waits --pause-ms, give or
 take half, after an answer, as a person at a dashboard does); every answer computed, then with
-answers kept per read-model state. Uses DATABASE_URL when set, embedded PostgreSQL otherwise;
-the event store is the dev server, built, in a process of its own (as a real event store is), on a
+answers kept per read-model state. Uses DATABASE_URL when set, embedded PostgreSQL otherwise (which
+takes no COPY over its connection: the bulk-load baseline is then left out); the event store is the dev server, built, in a process of its own (as a real event store is), on a
 fresh journal.
 Defaults: --opportunities 106000 --clients 100 --requests 2000 (per query) --pause-ms 1000; --batch-size
 (events per projection transaction during the rebuild) defaults to the runner's own catch-up batch size. --keep-database leaves the rebuilt
