@@ -23,6 +23,9 @@ import type { RebuildRequest, RebuildResult } from './rebuild';
 
 const runFile = promisify(execFile);
 
+/** The repository, above `dist/bench/projections`. */
+const ROOT = join(__dirname, '..', '..', '..');
+
 const USAGE = `npm run bench:projections -- [--opportunities N] [--clients N] [--requests N] [--batch-size N] [--seed N]
   [--pause-ms N] [--keep-database] [--separate-reads] [--interleaved]
 
@@ -36,8 +39,8 @@ real HTTP, against the built api in a process of its own: back to back (each cli
 next request once answered, which saturates the api) and paced (each waits --pause-ms, give or
 take half, after an answer, as a person at a dashboard does); every answer computed, then with
 answers kept per read-model state. Uses DATABASE_URL when set, embedded PostgreSQL otherwise (which
-takes no COPY over its connection: the bulk-load baseline is then left out); the event store is the dev server, built, in a process of its own (as a real event store is), on a
-fresh journal.
+takes no COPY over its connection: the bulk-load baseline is then left out); the event store is
+the dev server, built, in a process of its own (as a real event store is), on a fresh journal.
 Defaults: --opportunities 106000 --clients 100 --requests 2000 (per query) --pause-ms 1000; --batch-size
 (events per projection transaction during the rebuild) defaults to the runner's own catch-up batch size. --keep-database leaves the rebuilt
 read store on a PostgreSQL server (DATABASE_URL) for inspection; drop it afterwards. --separate-reads
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
     const queriesWithKeptAnswers = kept.saturated;
     const rebuildRate = history.events / rebuild.seconds;
     const copyRate = copy.seconds === null ? null : history.events / copy.seconds;
+    const copyReport = copy.seconds === null || copyRate === null ? null : { seconds: round(copy.seconds), rows: copy.rows, eventsPerSecondEquivalent: Math.round(copyRate) };
     const finishedAt = new Date();
     const report = {
       benchmark: 'projections',
@@ -131,7 +135,7 @@ async function main(): Promise<void> {
         reads: [readBefore, readAfter].map((read) => ({ when: read.when, seconds: round(read.seconds), eventsPerSecond: Math.round(read.eventsPerSecond) })),
       },
       rebuild: { seconds: round(rebuild.seconds), eventsPerSecond: Math.round(rebuildRate), servingAfterSeconds: rebuild.perProjection, rows: copy.rowsByTable },
-      copy: copy.seconds === null || copyRate === null ? null : { seconds: round(copy.seconds), rows: copy.rows, eventsPerSecondEquivalent: Math.round(copyRate) },
+      copy: copyReport,
       ratios: {
         rebuildToRawRead: round(rebuildRate / rawRead.eventsPerSecond),
         rebuildToEachRawRead: [readBefore, readAfter].map((read) => round(rebuildRate / read.eventsPerSecond)),
@@ -259,12 +263,13 @@ async function rebuildReadModels(
  * they stand for do. Answers the one line of JSON it prints.
  */
 async function inOwnProcess<T>(entry: string, args: readonly string[]): Promise<T> {
-  const root = join(__dirname, '..', '..', '..');
-  const { stdout } = await runFile(process.execPath, ['-r', join(root, 'tools', 'register-aliases.js'), join(__dirname, entry), ...args], {
-    cwd: root,
-    maxBuffer: 1 << 20,
-  });
+  const { stdout } = await runFile(process.execPath, builtEntryArguments(join('bench', 'projections', entry), args), { cwd: ROOT, maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as T;
+}
+
+/** Node's arguments for a built entry point (a path under `dist/`), the path aliases registered. */
+function builtEntryArguments(entry: string, args: readonly string[]): string[] {
+  return ['-r', join(ROOT, 'tools', 'register-aliases.js'), join(ROOT, 'dist', entry), ...args];
 }
 
 /**
@@ -425,9 +430,8 @@ async function startBuiltProcess<T>(
   options: { args?: string[]; env?: Record<string, string>; stdout: 'pipe' | 'inherit' },
   ready: (child: ChildProcess, exited: Promise<number | null>) => Promise<T>,
 ): Promise<T & { close(): Promise<void> }> {
-  const root = join(__dirname, '..', '..', '..');
-  const child = spawn(process.execPath, ['-r', join(root, 'tools', 'register-aliases.js'), join(root, 'dist', entry), ...(options.args ?? [])], {
-    cwd: root,
+  const child = spawn(process.execPath, builtEntryArguments(entry, options.args ?? []), {
+    cwd: ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', options.stdout, 'inherit'],
   });
