@@ -33,14 +33,14 @@ Rebuild of every read model from a generated sales history, which feeds pipeline
 (about nine and a half events a deal; the default 106,000 deals make just over 1,000,000 events),
 in a process of its own as the projector runs it, against a raw read of $all (in a process of its
 own too, timed before and after the rebuild; the quicker read is the baseline)
-and a bulk COPY of the same final rows, in the same run; then that COPY again while a third raw
-read runs, which is all a rebuild has to do with no projection work: the most the rebuild's
-ratio to the raw read can reach on the machine; then
+and a bulk COPY of the same final rows, in the same run; then
 GraphQL latency of opportunities, pipeline and salesMetrics under concurrent clients over
 real HTTP, against the built api in a process of its own: back to back (each client sends its
 next request once answered, which saturates the api) and paced (each waits --pause-ms, give or
 take half, after an answer, as a person at a dashboard does); every answer computed, then with
-answers kept per read-model state. Uses DATABASE_URL when set, embedded PostgreSQL otherwise (which
+answers kept per read-model state; last, the COPY again while a third raw read runs, which together
+is all a rebuild has to do with no projection work: the most the rebuild's ratio to the raw read
+can reach on the machine. Uses DATABASE_URL when set, embedded PostgreSQL otherwise (which
 takes no COPY over its connection: the bulk-load baselines are then left out); the event store is
 the dev server, built, in a process of its own (as a real event store is), on a fresh journal.
 Defaults: --opportunities 106000 --clients 100 --requests 2000 (per query) --pause-ms 1000; --batch-size
@@ -104,17 +104,12 @@ async function main(): Promise<void> {
     const readAfter = await timedRawRead(devServer.connectionString, 'after the rebuild');
     const rawRead = readBefore.eventsPerSecond >= readAfter.eventsPerSecond ? readBefore : readAfter;
     // Embedded PostgreSQL takes no COPY over its connection: there the bulk loads are left out.
-    // The second load runs alongside a third raw read: together they do what any rebuild
-    // must (read every event, write the final rows) and nothing else, so their time is the
-    // least a rebuild could take on this machine.
-    const copy = await finalRows(database.url, rebuild.schemas, {
-      bulkLoad: !database.embedded,
-      alongside: () => timedRawRead(devServer.connectionString, 'alongside the COPY'),
-    });
+    const final = await finalRows(database.url, rebuild.schemas, { dump: !database.embedded });
+    const copySeconds = final.dumps === null ? null : await bulkLoad(database.url, final.dumps);
     log(
-      copy.seconds === null || copy.together === null
-        ? `  ${copy.rows} final rows; no COPY baseline: embedded PostgreSQL takes no COPY over its connection`
-        : `  COPY of the final ${copy.rows} rows: ${copy.seconds.toFixed(2)} s alone, ${copy.together.copySeconds.toFixed(2)} s alongside a raw read; both done in ${copy.together.seconds.toFixed(2)} s`,
+      copySeconds === null
+        ? `  ${final.rows} final rows; no COPY baseline: embedded PostgreSQL takes no COPY over its connection`
+        : `  COPY of the final ${final.rows} rows: ${copySeconds.toFixed(2)} s`,
     );
 
     // The same requests twice: every answer computed (REPORT_CACHE_ENTRIES=0), then with the
@@ -125,14 +120,26 @@ async function main(): Promise<void> {
     const kept = await measureQueries(dir, database.url, devServer.connectionString, history, config, 1_000);
     const queries = computed.saturated;
     const queriesWithKeptAnswers = kept.saturated;
+
+    // The bulk load again alongside a third raw read, after the queries so as not to load the
+    // machine under them: together they do what any rebuild must (read every event, write the
+    // final rows) and nothing else, so the longer of the two is the least a rebuild could take
+    // on this machine. Each is timed by itself, so starting the read's process does not count.
+    const together =
+      final.dumps === null
+        ? null
+        : await (async (dumps) => {
+            const [loadSeconds, read] = await Promise.all([bulkLoad(database.url, dumps), timedRawRead(devServer.connectionString, 'alongside the COPY')]);
+            log(`  COPY of the final rows alongside that read: ${loadSeconds.toFixed(2)} s`);
+            return { seconds: Math.max(loadSeconds, read.seconds), copySeconds: loadSeconds, readSeconds: read.seconds };
+          })(final.dumps);
     const rebuildRate = history.events / rebuild.seconds;
-    const copyRate = copy.seconds === null ? null : history.events / copy.seconds;
-    const copyReport = copy.seconds === null || copyRate === null ? null : { seconds: round(copy.seconds), rows: copy.rows, eventsPerSecondEquivalent: Math.round(copyRate) };
-    const { together } = copy;
+    const copyRate = copySeconds === null ? null : history.events / copySeconds;
+    const copyReport = copySeconds === null || copyRate === null ? null : { seconds: round(copySeconds), rows: final.rows, eventsPerSecondEquivalent: Math.round(copyRate) };
     const readAndCopyReport =
       together === null
         ? null
-        : { seconds: round(together.seconds), copySeconds: round(together.copySeconds), readSeconds: round(together.alongside.seconds), eventsPerSecondEquivalent: Math.round(history.events / together.seconds) };
+        : { seconds: round(together.seconds), copySeconds: round(together.copySeconds), readSeconds: round(together.readSeconds), eventsPerSecondEquivalent: Math.round(history.events / together.seconds) };
     const finishedAt = new Date();
     const report = {
       benchmark: 'projections',
@@ -147,7 +154,7 @@ async function main(): Promise<void> {
         eventsPerSecond: Math.round(rawRead.eventsPerSecond),
         reads: [readBefore, readAfter].map((read) => ({ when: read.when, seconds: round(read.seconds), eventsPerSecond: Math.round(read.eventsPerSecond) })),
       },
-      rebuild: { seconds: round(rebuild.seconds), eventsPerSecond: Math.round(rebuildRate), servingAfterSeconds: rebuild.perProjection, rows: copy.rowsByTable },
+      rebuild: { seconds: round(rebuild.seconds), eventsPerSecond: Math.round(rebuildRate), servingAfterSeconds: rebuild.perProjection, rows: final.rowsByTable },
       copy: copyReport,
       // The raw read and the bulk load at once: all a rebuild has to do, with no projection work.
       readAndCopy: readAndCopyReport,
@@ -294,18 +301,22 @@ function builtEntryArguments(entry: string, args: readonly string[]): string[] {
   return ['-r', join(ROOT, 'tools', 'register-aliases.js'), join(ROOT, 'dist', entry), ...args];
 }
 
+/** One rebuilt table's rows as COPY TO wrote them, and where a bulk load puts them. */
+interface TableDump {
+  readonly source: string;
+  readonly target: string;
+  readonly chunks: readonly Buffer[];
+}
+
 /**
- * The rebuilt rows counted per table and, with `bulkLoad`, two bulk-load baselines. Those rows
- * are read out with COPY TO beforehand and loaded with COPY FROM into empty tables of the same
- * definition, indexes included: once alone (`seconds`), and once more while `alongside` runs
- * (`together`: the longer of the two's own times, so that starting the other's process is not
- * counted). Both are null without `bulkLoad`.
+ * The rebuilt rows counted per table and, with `dump`, read out with COPY TO for the bulk-load
+ * baselines (`dumps`; null without it).
  */
-async function finalRows<T extends { seconds: number }>(
+async function finalRows(
   url: string,
   schemas: readonly string[],
-  { bulkLoad, alongside }: { bulkLoad: boolean; alongside: () => Promise<T> },
-): Promise<{ seconds: number | null; together: { seconds: number; copySeconds: number; alongside: T } | null; rows: number; rowsByTable: Record<string, number> }> {
+  { dump }: { dump: boolean },
+): Promise<{ dumps: TableDump[] | null; rows: number; rowsByTable: Record<string, number> }> {
   return withClient(url, async (client) => {
     const tables = (
       await client.query<{ schema: string; table: string }>(
@@ -313,36 +324,35 @@ async function finalRows<T extends { seconds: number }>(
         [schemas],
       )
     ).rows;
-    const dumps: { target: string; chunks: Buffer[]; rows: number; source: string; like: string }[] = [];
+    const dumps: TableDump[] = [];
+    const rowsByTable: Record<string, number> = {};
     for (const { schema, table } of tables) {
-      const chunks: Buffer[] = [];
-      if (bulkLoad) {
-        const out = client.query(copyTo(`COPY "${schema}"."${table}" TO STDOUT`));
-        for await (const chunk of out) chunks.push(chunk as Buffer);
+      const source = `"${schema}"."${table}"`;
+      if (dump) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of client.query(copyTo(`COPY ${source} TO STDOUT`))) chunks.push(chunk as Buffer);
+        dumps.push({ source, target: `bench_copy."${schema}_${table}"`, chunks });
       }
-      const rows = Number((await client.query(`SELECT count(*) AS n FROM "${schema}"."${table}"`)).rows[0].n);
-      dumps.push({ target: `bench_copy."${schema}_${table}"`, chunks, rows, source: `${schema}.${table}`, like: `"${schema}"."${table}"` });
+      rowsByTable[`${schema}.${table}`] = Number((await client.query(`SELECT count(*) AS n FROM ${source}`)).rows[0].n);
     }
-    const counts = { rows: dumps.reduce((sum, dump) => sum + dump.rows, 0), rowsByTable: Object.fromEntries(dumps.map((dump) => [dump.source, dump.rows])) };
-    if (!bulkLoad) return { seconds: null, together: null, ...counts };
-    // Empty tables, made before the clock starts; then every dump loaded, timed.
-    const emptyTables = async () => {
-      await client.query('DROP SCHEMA IF EXISTS bench_copy CASCADE; CREATE SCHEMA bench_copy');
-      for (const dump of dumps) await client.query(`CREATE TABLE ${dump.target} (LIKE ${dump.like} INCLUDING ALL)`);
-    };
-    const load = async () => {
-      const started = performance.now();
-      for (const dump of dumps) await streamPipeline(Readable.from(dump.chunks), client.query(copyFrom(`COPY ${dump.target} FROM STDIN`)));
-      return (performance.now() - started) / 1000;
-    };
+    return { dumps: dump ? dumps : null, rows: Object.values(rowsByTable).reduce((sum, rows) => sum + rows, 0), rowsByTable };
+  });
+}
+
+/**
+ * The bulk-load baseline: the dumps loaded with COPY FROM into empty tables of the same
+ * definition, indexes included, made (and dropped afterwards) outside the time it answers.
+ */
+async function bulkLoad(url: string, dumps: readonly TableDump[]): Promise<number> {
+  return withClient(url, async (client) => {
+    await client.query('DROP SCHEMA IF EXISTS bench_copy CASCADE; CREATE SCHEMA bench_copy');
     try {
-      await emptyTables();
-      const seconds = await load();
-      await emptyTables();
-      const [copySeconds, result] = await Promise.all([load(), alongside()]);
-      return { seconds, together: { seconds: Math.max(copySeconds, result.seconds), copySeconds, alongside: result }, ...counts };
+      for (const { source, target } of dumps) await client.query(`CREATE TABLE ${target} (LIKE ${source} INCLUDING ALL)`);
+      const started = performance.now();
+      for (const { target, chunks } of dumps) await streamPipeline(Readable.from(chunks), client.query(copyFrom(`COPY ${target} FROM STDIN`)));
+      return (performance.now() - started) / 1000;
     } finally {
-      await client.query('DROP SCHEMA IF EXISTS bench_copy CASCADE');
+      await client.query('DROP SCHEMA bench_copy CASCADE');
     }
   });
 }
