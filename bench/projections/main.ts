@@ -125,17 +125,9 @@ async function main(): Promise<void> {
     // machine under them: together they do what any rebuild must (read every event, write the
     // final rows) and nothing else, so the longer of the two is the least a rebuild could take
     // on this machine. Each is timed by itself, so starting the read's process does not count.
-    const together =
-      final.dumps === null
-        ? null
-        : await (async (dumps) => {
-            const [loadSeconds, read] = await Promise.all([bulkLoad(database.url, dumps), timedRawRead(devServer.connectionString, 'alongside the COPY')]);
-            log(`  COPY of the final rows alongside that read: ${loadSeconds.toFixed(2)} s`);
-            return { seconds: Math.max(loadSeconds, read.seconds), copySeconds: loadSeconds, readSeconds: read.seconds };
-          })(final.dumps);
+    const together = final.dumps === null ? null : await readWhileLoading(devServer.connectionString, database.url, final.dumps);
     const rebuildRate = history.events / rebuild.seconds;
-    const copyRate = copySeconds === null ? null : history.events / copySeconds;
-    const copyReport = copySeconds === null || copyRate === null ? null : { seconds: round(copySeconds), rows: final.rows, eventsPerSecondEquivalent: Math.round(copyRate) };
+    const copyReport = copySeconds === null ? null : { seconds: round(copySeconds), rows: final.rows, eventsPerSecondEquivalent: Math.round(history.events / copySeconds) };
     const readAndCopyReport =
       together === null
         ? null
@@ -161,7 +153,7 @@ async function main(): Promise<void> {
       ratios: {
         rebuildToRawRead: round(rebuildRate / rawRead.eventsPerSecond),
         rebuildToEachRawRead: [readBefore, readAfter].map((read) => round(rebuildRate / read.eventsPerSecond)),
-        rebuildToCopy: copyRate === null ? null : round(rebuildRate / copyRate),
+        rebuildToCopy: copySeconds === null ? null : round(copySeconds / rebuild.seconds),
         // What rebuildToRawRead would be for a rebuild that took no longer than reading and
         // loading: the most it can reach on this machine, with these read models.
         readAndCopyToRawRead: together === null ? null : round(rawRead.seconds / together.seconds),
@@ -299,6 +291,17 @@ async function inOwnProcess<T>(entry: string, args: readonly string[]): Promise<
 /** Node's arguments for a built entry point (a path under `dist/`), the path aliases registered. */
 function builtEntryArguments(entry: string, args: readonly string[]): string[] {
   return ['-r', join(ROOT, 'tools', 'register-aliases.js'), join(ROOT, 'dist', entry), ...args];
+}
+
+/** A raw read and a bulk load at once, each timed by itself; `seconds` is the longer. */
+async function readWhileLoading(
+  eventStoreUrl: string,
+  databaseUrl: string,
+  dumps: readonly TableDump[],
+): Promise<{ seconds: number; copySeconds: number; readSeconds: number }> {
+  const [copySeconds, read] = await Promise.all([bulkLoad(databaseUrl, dumps), timedRawRead(eventStoreUrl, 'alongside the COPY')]);
+  log(`  COPY of the final rows alongside that read: ${copySeconds.toFixed(2)} s`);
+  return { seconds: Math.max(copySeconds, read.seconds), copySeconds, readSeconds: read.seconds };
 }
 
 /** One rebuilt table's rows as COPY TO wrote them, and where a bulk load puts them. */
