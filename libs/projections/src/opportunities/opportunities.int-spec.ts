@@ -19,7 +19,7 @@ import { Projections } from '../runner/projections';
 import { typeOrmReadStore } from '../runner/read-store-sql';
 import { FAST_RUNNER } from '../runner/testing/fixtures';
 import { schemaNameOf } from '../runner/projection';
-import { OPPORTUNITIES_PROJECTION, opportunitiesProjection } from './opportunities.writer';
+import { OPPORTUNITIES_PROJECTION, opportunitiesProjection, UPDATED_TABLES_FILLFACTOR } from './opportunities.writer';
 
 jest.setTimeout(60_000);
 
@@ -92,6 +92,25 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     await store?.close();
     await dataSource?.destroy();
     await Promise.all([postgres?.stop(), eventStore?.stop()]);
+  });
+
+  it('leaves room for updates on the pages of the opportunities and their stays, and fills the others', async () => {
+    await projections.readYourWrites.waitForPosition(OPPORTUNITIES_PROJECTION, { commit: 0n, prepare: 0n }, 10_000);
+    const options = await rows<{ table: string; options: string[] | null }>(
+      `SELECT c.relname AS table, c.reloptions AS options FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY c.relname`,
+      [SCHEMA],
+    );
+    const fillfactors = Object.fromEntries(options.map((row) => [row.table, row.options ?? []]));
+    expect(fillfactors).toEqual({
+      deal_closes: [],
+      open_deal_deltas: [],
+      open_deal_totals: [],
+      open_deals_to_net: [],
+      opportunities: [`fillfactor=${UPDATED_TABLES_FILLFACTOR}`],
+      opportunity_amount_history: [],
+      opportunity_stage_history: [`fillfactor=${UPDATED_TABLES_FILLFACTOR}`],
+    });
   });
 
   it('projects a pipeline and the revisions of its stages', async () => {

@@ -14,6 +14,17 @@ import {
 
 export const OPPORTUNITIES_PROJECTION = 'opportunities';
 
+/**
+ * How full PostgreSQL fills the pages of `opportunities` and `opportunity_stage_history`, in
+ * per cent. A deal's row is rewritten at every event about it, and a stay when it ends; with
+ * room on its page, the new version goes beside the old one and the key's index is left as it
+ * is (a heap-only update). Over a history recorded live (1,000,000 events, 106,000 deals, each
+ * deal's events far apart) 83 % and 96 % of those updates were heap-only against 63 % and 55 %
+ * on full pages, with 15 % less WAL, a smaller opportunities table and the rebuild 11 % quicker;
+ * an imported history, whose rows a rebuild writes once, took as long as on full pages.
+ */
+export const UPDATED_TABLES_FILLFACTOR = 70;
+
 
 /**
  * `opportunities` (current state), `opportunity_stage_history` (one row per stay in a
@@ -28,8 +39,9 @@ export const opportunitiesProjection: Projection = {
   // v2 adds opportunity_amount_history, which as-of reports need; v3 indexes the as-of reads;
   // v4 answers them from open-deal changes (netted per deal and instant), their totals and closes;
   // v5 keeps, while rebuilding, the deals whose changes a later batch corrected; v6 reads a
-  // day's open-deal changes through an index on their time alone.
-  version: 6,
+  // day's open-deal changes through an index on their time alone; v7 leaves room on the pages
+  // of the opportunities and their stays for the updates that rewrite them.
+  version: 7,
   consumes: { streamNamePrefixes: ['opportunity-'] },
   finishRebuild: (transactions) => transactions.run(finishOpenDealDeltas),
   createTables: (schema: ProjectionSchema) => [
@@ -57,7 +69,7 @@ export const opportunitiesProjection: Projection = {
        -- history is recomputed from when a backdated event lands between two stored ones.
        transitions jsonb NOT NULL,
        amounts jsonb NOT NULL
-     )`,
+     ) WITH (fillfactor = ${UPDATED_TABLES_FILLFACTOR})`,
     `CREATE TABLE ${schema.table('opportunity_stage_history')} (
        opportunity_id text NOT NULL,
        seq integer NOT NULL,
@@ -76,7 +88,7 @@ export const opportunitiesProjection: Projection = {
        next_entered_at timestamptz,
        stages_reached text NOT NULL,
        PRIMARY KEY (opportunity_id, seq)
-     )`,
+     ) WITH (fillfactor = ${UPDATED_TABLES_FILLFACTOR})`,
     `CREATE TABLE ${schema.table('opportunity_amount_history')} (
        opportunity_id text NOT NULL,
        position numeric(20,0) NOT NULL,
