@@ -363,8 +363,9 @@ async function finalRows(
  * bare tables of the same columns and checks, then every index of the rebuilt tables (keys
  * included) built from the loaded rows, then the tables vacuumed and analysed as a rebuild
  * leaves them to serve; at each step as many tables or indexes at a time as a rebuild's finish
- * runs. Keeping every index up to date row by row instead took about one and a half times as
- * long at 106,000 deals (30 to 40 s against 22 to 24 s). The tables are made (and dropped afterwards) outside the time it answers.
+ * runs. Keeping every index up to date row by row instead took nearly twice as long at
+ * 106,000 deals (30 to 40 s against 16 to 22 s). The tables are made (and dropped afterwards)
+ * outside the time it answers.
  */
 async function bulkLoad(url: string, dumps: readonly TableDump[]): Promise<number> {
   const pool = new Pool({ connectionString: url, max: LOAD_PARALLELISM });
