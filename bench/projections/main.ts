@@ -110,8 +110,8 @@ async function main(): Promise<void> {
     const copySeconds = final.dumps === null ? null : await bulkLoad(database.url, final.dumps);
     log(
       copySeconds === null
-        ? `  ${final.rows} final rows; no COPY baseline: embedded PostgreSQL takes no COPY over its connection`
-        : `  COPY of the final ${final.rows} rows: ${copySeconds.toFixed(2)} s`,
+        ? `  ${final.rows} final rows; no bulk-load baseline: embedded PostgreSQL takes no COPY over its connection`
+        : `  bulk load of the final ${final.rows} rows: ${copySeconds.toFixed(2)} s`,
     );
 
     await writeOutPendingPages(database.url);
@@ -303,8 +303,8 @@ async function readWhileLoading(
   databaseUrl: string,
   dumps: readonly TableDump[],
 ): Promise<{ seconds: number; copySeconds: number; readSeconds: number }> {
-  const [copySeconds, read] = await Promise.all([bulkLoad(databaseUrl, dumps), timedRawRead(eventStoreUrl, 'alongside the COPY')]);
-  log(`  COPY of the final rows alongside that read: ${copySeconds.toFixed(2)} s`);
+  const [copySeconds, read] = await Promise.all([bulkLoad(databaseUrl, dumps), timedRawRead(eventStoreUrl, 'alongside the bulk load')]);
+  log(`  bulk load of the final rows alongside that read: ${copySeconds.toFixed(2)} s`);
   return { seconds: Math.max(copySeconds, read.seconds), copySeconds, readSeconds: read.seconds };
 }
 
@@ -404,17 +404,15 @@ const BULK_LOAD_METHOD = `COPY into bare tables, then keys and indexes built, th
  * bulk-load tables, those of the largest tables first, so that the last to finish is a small one.
  */
 async function indexesOf(pool: Pool, dumps: readonly TableDump[]): Promise<string[]> {
-  const bySize = [...dumps].sort((a, b) => bytesOf(b) - bytesOf(a));
+  const bySize = dumps
+    .map((dump) => ({ ...dump, bytes: dump.chunks.reduce((sum, chunk) => sum + chunk.length, 0) }))
+    .sort((a, b) => b.bytes - a.bytes);
   const statements: string[] = [];
   for (const { source, target } of bySize) {
     const { rows } = await pool.query<{ definition: string }>(`SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index WHERE indrelid = $1::regclass ORDER BY indexrelid`, [source]);
     for (const { definition } of rows) statements.push(definition.replace(/ ON (ONLY )?\S+ USING /, ` ON ${target} USING `));
   }
   return statements;
-}
-
-function bytesOf(dump: TableDump): number {
-  return dump.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
 }
 
 async function onClient<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
