@@ -19,6 +19,27 @@ describe('OffThreadRead against the event-store dev server', () => {
     return read;
   }
 
+  /** A read of one category's streams from the start of `$all`. */
+  function readCategory(
+    category: string,
+    pace: Pick<OffThreadReadOptions, 'checkpointInterval' | 'batchSize' | 'window'>,
+    checkpointReached: OffThreadReadOptions['checkpointReached'],
+  ): OffThreadRead {
+    return open({ from: 'start', filter: { streamNamePrefixes: [category] }, ...pace, checkpointReached });
+  }
+
+  /** `streams` streams of a new category, `events` events each: the category and each event as `stream@revision`, in order. */
+  async function writeDeals(streams: number, events: number): Promise<{ category: string; written: string[] }> {
+    const category = uniqueCategory('deal');
+    const written: string[] = [];
+    for (let stream = 0; stream < streams; stream++) {
+      const noted = Array.from({ length: events }, (_, index) => ({ type: 'DealNoted', data: { index }, metadata: someMetadata() }));
+      await store.append(`${category}-${stream}`, noted, { expectedRevision: 'no_stream' });
+      written.push(...noted.map((_, index) => `${category}-${stream}@${index}`));
+    }
+    return { category, written };
+  }
+
   beforeAll(async () => {
     server = await useEventStore();
     store = new EventStore({ connectionString: server.connectionString });
@@ -37,24 +58,13 @@ describe('OffThreadRead against the event-store dev server', () => {
   });
 
   it('reads no further ahead than its window, and hands over every event in order with each checkpoint after the events before it', async () => {
-    const category = uniqueCategory('deal');
-    const written: string[] = [];
-    for (let stream = 0; stream < 12; stream++) {
-      const events = Array.from({ length: 10 }, (_, index) => ({ type: 'DealNoted', data: { index }, metadata: someMetadata() }));
-      await store.append(`${category}-${stream}`, events, { expectedRevision: 'no_stream' });
-      written.push(...events.map((_, index) => `${category}-${stream}@${index}`));
-    }
+    const { category, written } = await writeDeals(12, 10);
     const checkpoints: Array<{ position: Position; arrived: number }> = [];
     let taken = 0;
     let caughtUpAt: number | undefined;
-    const read = open({
-      from: 'start',
-      filter: { streamNamePrefixes: [category] },
-      checkpointInterval: 1,
-      batchSize: 10,
-      window: 30,
-      checkpointReached: (position) => checkpoints.push({ position, arrived: taken + read.readableLength }),
-    });
+    const read = readCategory(category, { checkpointInterval: 1, batchSize: 10, window: 30 }, (position) =>
+      checkpoints.push({ position, arrived: taken + read.readableLength }),
+    );
     read.on('caughtUp', () => (caughtUpAt = taken + read.readableLength));
 
     // Nothing is read here yet: the reading thread stops at its window.
@@ -89,6 +99,21 @@ describe('OffThreadRead against the event-store dev server', () => {
       const before = positions.filter((event) => comparePositions(event, position) <= 0).length;
       expect(arrived).toBeGreaterThanOrEqual(before);
     }
+  });
+
+  it('sends the events in batches while this side has some to read, not a message per event', async () => {
+    const { category } = await writeDeals(4, 50);
+    // Checkpoints send what is batched before them: few of them here.
+    const read = readCategory(category, { checkpointInterval: 1_000, batchSize: 100, window: 200 }, () => undefined);
+    let messages = 0;
+    read.on('readable', () => messages++);
+
+    // Nothing is read here: after the first message, this side always has events to read.
+    await waitUntil(() => read.readableLength >= 200, 'the window to arrive');
+    expect(read.readableLength).toBe(200);
+    // The first event goes at once (this side had read everything it was sent: nothing), the
+    // rest in full batches, or in a batch cut short when the events stopped coming for a while.
+    expect(messages).toBeLessThanOrEqual(6);
   });
 
   it('reports a store it cannot reach as unavailable, so that the subscription retries', async () => {

@@ -16,6 +16,13 @@ export interface ReaderSettings {
   batchSize: number;
   /** Events that may be sent ahead of what the other side has taken. */
   window: number;
+  /**
+   * How long the thread waits for the next event before it sends a batch that is not full,
+   * while the other side still has events it was sent. The client hands over its events one
+   * at a time as they come off the wire, so without it most messages would carry one event:
+   * a message per event costs the other side far more than the events themselves.
+   */
+  lingerMs: number;
 }
 
 /** From the reading thread, in the order the subscription delivered them. Events come with `data` as stored. */
@@ -39,9 +46,10 @@ export type ReaderControl = { kind: 'taken'; count: number } | { kind: 'stop' };
 export function readAll(port: MessagePort, settings: ReaderSettings): void {
   const client = EventStoreDBClient.connectionString(settings.connectionString);
   const markers = new DueAfterEvents<ReaderMessage>();
-  /** Records taken from the client, and events sent on. */
+  /** Records taken from the client, events read for sending, those sent on, and those the other side took. */
   let consumed = 0;
   let sent = 0;
+  let posted = 0;
   let taken = 0;
   let ended = false;
   let stopping = false;
@@ -87,8 +95,18 @@ export function readAll(port: MessagePort, settings: ReaderSettings): void {
   const flush = () => {
     if (batch.length === 0) return;
     port.postMessage({ kind: 'events', events: batch } satisfies ReaderMessage);
+    posted += batch.length;
     batch = [];
   };
+  /** Waits for more to read, a control message or a failure; with `lingerMs`, no longer than that. */
+  const nextTurn = (lingerMs?: number) =>
+    new Promise<void>((resolve) => {
+      const timer = lingerMs === undefined ? undefined : setTimeout(notify, lingerMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
 
   const pump = async () => {
     for (;;) {
@@ -114,15 +132,24 @@ export function readAll(port: MessagePort, settings: ReaderSettings): void {
           if (batch.length >= settings.batchSize) flush();
           continue;
         }
-        flush();
         if (ended) {
+          flush();
           port.postMessage({ kind: 'end' } satisfies ReaderMessage);
           return;
+        }
+        // The other side has taken all it was sent: it waits, so it gets what there is now.
+        // Otherwise the batch waits a little for the events still on their way.
+        if (taken >= posted) flush();
+        if (batch.length > 0) {
+          await nextTurn(settings.lingerMs);
+          // Nothing more came in time, or the other side has taken more: the batch goes.
+          if (subscription.readableLength === 0) flush();
+          continue;
         }
       } else {
         flush();
       }
-      await new Promise<void>((resolve) => (wake = resolve));
+      await nextTurn();
     }
   };
 

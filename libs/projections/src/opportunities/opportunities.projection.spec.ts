@@ -480,6 +480,36 @@ describe('opportunities projection', () => {
       expect(changes.closesReplaced).toEqual([]);
     });
 
+    it('leaves the stored row and its lists as they were, whatever the batch does to the deal', () => {
+      const stored = storedAfter([opened(), stageChanged(20, 'discovery', 'demo', '2024-03-05T09:00:00.000Z')]);
+      const [before] = stored.values();
+      const snapshot = structuredClone(before);
+
+      const changes = project(
+        [
+          stageChanged(30, 'demo', 'proposal', '2024-03-09T09:00:00.000Z'),
+          event(31, 'AmountChanged', { from: { amountMinor: 1_200_000, currency: 'EUR' }, to: { amountMinor: 1_500_000, currency: 'EUR' }, changedAt: 'x' }, '2024-03-10T09:00:00.000Z'),
+          event(32, 'ContactRoleAdded', { contactId: 'bo', role: 'BUYER', addedAt: 'x' }, '2024-03-10T10:00:00.000Z'),
+          won(33, 'proposal', '2024-03-12T09:00:00.000Z'),
+        ],
+        stored,
+      );
+
+      expect(before).toEqual(snapshot);
+      const [after] = changes.opportunities;
+      expect(after).not.toBe(before);
+      expect(after).toMatchObject({ stageId: 'proposal', status: 'won', amountMinor: 1_500_000, wonAmountMinor: 1_100_000, streamRevision: 5n });
+      expect(after.transitions.map(({ kind, stageId }) => `${kind}:${stageId}`)).toEqual(['opened:discovery', 'stage_change:demo', 'stage_change:proposal', 'won:proposal']);
+      expect(after.contactRoles).toEqual([{ contactId: 'ada', role: 'CHAMPION' }, { contactId: 'bo', role: 'BUYER' }]);
+      expect(changes.added).toEqual([
+        {
+          transitions: [expect.objectContaining({ kind: 'stage_change', stageId: 'proposal' }), expect.objectContaining({ kind: 'won', stageId: 'proposal' })],
+          amounts: [expect.objectContaining({ kind: 'expected', amountMinor: 1_500_000 }), expect.objectContaining({ kind: 'won', amountMinor: 1_100_000 })],
+          contactRoles: [{ contactId: 'bo', role: 'BUYER' }],
+        },
+      ]);
+    });
+
     it('replaces every close of a deal that had one, as a later win ends the figure of an earlier', () => {
       const stored = storedAfter([opened(), won(20, 'discovery', '2024-03-05T09:00:00.000Z'), reopened(30, 'proposal', '2024-03-08T09:00:00.000Z')]);
 

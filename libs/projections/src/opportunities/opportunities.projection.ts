@@ -164,7 +164,9 @@ export function opportunityChanges(
   current: ReadonlyMap<string, OpportunityRow>,
   events: readonly RecordedEnvelope[],
 ): OpportunityChanges {
-  const touched = new Map<string, OpportunityRow>();
+  // One working copy per deal the batch touches, made at its first event and changed in place
+  // by the next ones: a deal's events mostly come together (an import appends them at once).
+  const touched = new Map<string, WorkingRow>();
   const amountHistory: AmountHistoryRow[] = [];
   for (const envelope of events) {
     const event = envelope as unknown as OpportunityEvent;
@@ -172,9 +174,14 @@ export function opportunityChanges(
     const figure = amountFigureOf(event);
     const amount = figure && { ...figure, effectiveAt: envelope.metadata.occurredAt, position: envelope.position.commit.toString() };
     if (amount) amountHistory.push({ opportunityId: id, ...amount });
-    touched.set(id, evolve(touched.get(id) ?? current.get(id), event, envelope, amount));
+    let row = touched.get(id);
+    if (row === undefined && event.type !== 'OpportunityOpened') {
+      const stored = current.get(id);
+      if (stored) row = workingCopy(stored);
+    }
+    touched.set(id, evolve(row, event, envelope, amount));
   }
-  const opportunities = [...touched.values()];
+  const opportunities: OpportunityRow[] = [...touched.values()];
   const added = opportunities.map((row): AddedToLists => {
     const stored = current.get(row.opportunityId);
     return {
@@ -269,8 +276,23 @@ function amountFigureOf(event: OpportunityEvent): Pick<AmountHistoryRow, 'kind' 
   }
 }
 
-/** The row after the event; `amount`, the figure the event carries, if any, added to its amounts. */
-function evolve(row: OpportunityRow | undefined, event: OpportunityEvent, envelope: RecordedEnvelope, amount: AmountFigure | null): OpportunityRow {
+/** A row the batch changes in place; what it returns is read only from then on. */
+type WorkingRow = { -readonly [K in keyof OpportunityRow]: OpportunityRow[K] } & {
+  transitions: Transition[];
+  amounts: AmountFigure[];
+  contactRoles: ContactRole[];
+};
+
+/** A copy of a stored row, its lists copied too: the stored row is left as it was. */
+function workingCopy(row: OpportunityRow): WorkingRow {
+  return { ...row, transitions: [...row.transitions], amounts: [...row.amounts], contactRoles: [...row.contactRoles] };
+}
+
+/**
+ * The row after the event: a new one for an opening, else `row` changed in place, with
+ * `amount`, the figure the event carries, if any, added to its amounts.
+ */
+function evolve(row: WorkingRow | undefined, event: OpportunityEvent, envelope: RecordedEnvelope, amount: AmountFigure | null): WorkingRow {
   const at = envelope.metadata.occurredAt;
   const position = envelope.position.commit.toString();
   const streamRevision = envelope.revision;
@@ -303,73 +325,70 @@ function evolve(row: OpportunityRow | undefined, event: OpportunityEvent, envelo
   // The write side only appends to an opened opportunity, so a missing row means the log and
   // this projection disagree: failing stalls it with the event named instead of guessing.
   if (!row) throw new Error(`opportunities projection got ${event.type} for unknown opportunity ${event.data.opportunityId}`);
-  // Every case copies the row once, with the new revision and amounts.
-  const amounts = amount ? [...row.amounts, amount] : row.amounts;
+  row.streamRevision = streamRevision;
+  if (amount) row.amounts.push(amount);
   switch (event.type) {
     case 'StageChanged':
-      return {
-        ...row,
-        streamRevision,
-        amounts,
-        stageId: event.data.toStageId,
-        pipelineRevision: event.data.pipelineRevision,
-        transitions: [...row.transitions, { kind: 'stage_change', stageId: event.data.toStageId, at, position }],
-      };
+      row.stageId = event.data.toStageId;
+      row.pipelineRevision = event.data.pipelineRevision;
+      row.transitions.push({ kind: 'stage_change', stageId: event.data.toStageId, at, position });
+      return row;
     case 'AmountChanged':
-      return { ...row, streamRevision, amounts, amountMinor: event.data.to.amountMinor, currency: event.data.to.currency };
+      row.amountMinor = event.data.to.amountMinor;
+      row.currency = event.data.to.currency;
+      return row;
     case 'CloseDateChanged':
-      return { ...row, streamRevision, amounts, expectedCloseDate: event.data.to };
+      row.expectedCloseDate = event.data.to;
+      return row;
     case 'ContactRoleAdded': {
       const { contactId, role } = event.data;
-      const known = row.contactRoles.some((existing) => existing.contactId === contactId && existing.role === role);
-      return { ...row, streamRevision, amounts, contactRoles: known ? row.contactRoles : [...row.contactRoles, { contactId, role }] };
+      if (!row.contactRoles.some((existing) => existing.contactId === contactId && existing.role === role)) row.contactRoles.push({ contactId, role });
+      return row;
     }
     case 'ClosedWon':
-      return {
-        ...row,
-        streamRevision,
-        amounts,
-        status: 'won',
-        stageId: event.data.stageId,
-        closedAt: at,
+      return closed(row, 'won', event.data.stageId, at, position, {
         wonAmountMinor: event.data.wonAmount.amountMinor,
         wonCurrency: event.data.wonAmount.currency,
         lossReason: null,
         lossNote: null,
-        transitions: [...row.transitions, { kind: 'won', stageId: event.data.stageId, at, position }],
-      };
+      });
     case 'ClosedLost':
-      return {
-        ...row,
-        streamRevision,
-        amounts,
-        status: 'lost',
-        stageId: event.data.stageId,
-        closedAt: at,
+      return closed(row, 'lost', event.data.stageId, at, position, {
         wonAmountMinor: null,
         wonCurrency: null,
         lossReason: event.data.reason,
         lossNote: event.data.note,
-        transitions: [...row.transitions, { kind: 'lost', stageId: event.data.stageId, at, position }],
-      };
+      });
     case 'Reopened':
-      return {
-        ...row,
-        streamRevision,
-        amounts,
-        status: 'open',
-        stageId: event.data.stageId,
-        pipelineRevision: event.data.pipelineRevision,
-        closedAt: null,
-        wonAmountMinor: null,
-        wonCurrency: null,
-        lossReason: null,
-        lossNote: null,
-        transitions: [...row.transitions, { kind: 'reopened', stageId: event.data.stageId, at, position }],
-      };
+      row.status = 'open';
+      row.stageId = event.data.stageId;
+      row.pipelineRevision = event.data.pipelineRevision;
+      row.closedAt = null;
+      setOutcome(row, { wonAmountMinor: null, wonCurrency: null, lossReason: null, lossNote: null });
+      row.transitions.push({ kind: 'reopened', stageId: event.data.stageId, at, position });
+      return row;
     default:
       return unknownEvent(event);
   }
+}
+
+type Outcome = Pick<OpportunityRow, 'wonAmountMinor' | 'wonCurrency' | 'lossReason' | 'lossNote'>;
+
+/** The row closed as won or lost in `stageId` at `at`, with what the close says. */
+function closed(row: WorkingRow, status: 'won' | 'lost', stageId: string, at: string, position: string, outcome: Outcome): WorkingRow {
+  row.status = status;
+  row.stageId = stageId;
+  row.closedAt = at;
+  setOutcome(row, outcome);
+  row.transitions.push({ kind: status, stageId, at, position });
+  return row;
+}
+
+function setOutcome(row: WorkingRow, outcome: Outcome): void {
+  row.wonAmountMinor = outcome.wonAmountMinor;
+  row.wonCurrency = outcome.wonCurrency;
+  row.lossReason = outcome.lossReason;
+  row.lossNote = outcome.lossNote;
 }
 
 function unknownEvent(event: never): never {
