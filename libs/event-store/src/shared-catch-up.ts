@@ -221,7 +221,11 @@ type ReadState = 'gathering' | 'reading' | 'ended';
 /** One subscription of the store whose events go to every member. */
 class SharedRead {
   private state: ReadState = 'gathering';
-  private readonly members: Member[] = [];
+  /**
+   * Replaced, never changed in place: a hand-over walks the array it started with, whoever
+   * joins or leaves meanwhile, without copying it for every event.
+   */
+  private members: readonly Member[] = [];
   /** Members that arrived after the read opened, admitted before its next event. */
   private readonly arriving: Member[] = [];
   private filter: SubscriptionFilter | undefined;
@@ -261,7 +265,7 @@ class SharedRead {
   take(member: Member): void {
     member.joined(this);
     if (this.state === 'gathering') {
-      this.members.push(member);
+      this.members = [...this.members, member];
       // Each arrival waits a little longer for the next, up to a bound.
       clearTimeout(this.gatherTimer);
       const wait = Math.max(0, Math.min(this.settings.gatherMs, this.gatherDeadline - Date.now()));
@@ -272,7 +276,7 @@ class SharedRead {
   }
 
   async leave(member: Member): Promise<void> {
-    remove(this.members, member);
+    this.members = this.members.filter((other) => other !== member);
     remove(this.arriving, member);
     if (this.members.length > 0 || this.arriving.length > 0 || this.state === 'ended') return this.stopped;
     this.end();
@@ -317,7 +321,7 @@ class SharedRead {
     if (this.arriving.length > 0) return this.admitArriving().then(() => this.handOver(event));
     this.retain(event);
     this.last = event.position;
-    const members = this.members.slice();
+    const { members } = this;
     for (let index = 0; index < members.length; index++) {
       const handling = members[index].offer(event, this.settings.checkpointEvery);
       if (handling !== undefined) return handling.then(() => offerEach(members, index + 1, event, this.settings.checkpointEvery));
@@ -328,14 +332,15 @@ class SharedRead {
   private async checkpoint(position: Position): Promise<void> {
     await this.admitArriving();
     if (isAfter(position, this.last)) this.last = position;
-    for (const member of [...this.members]) await member.checkpoint(position);
+    for (const member of this.members) await member.checkpoint(position);
   }
 
   /** The end of `$all`: every member goes on alone from where this read got to. */
   private async caughtUp(position: Position | null): Promise<void> {
     await this.admitArriving();
     if (position !== null && isAfter(position, this.last)) this.last = position;
-    const members = this.members.splice(0);
+    const { members } = this;
+    this.members = [];
     this.end();
     for (const member of members) await member.goOwnWay(this.last);
   }
@@ -350,7 +355,7 @@ class SharedRead {
       }
       if (!member.active) continue;
       if (this.last !== 'start') await member.checkpoint(this.last);
-      this.members.push(member);
+      this.members = [...this.members, member];
     }
   }
 

@@ -48,9 +48,15 @@ export function eventMatcher(filter: SubscriptionFilter | undefined): (streamNam
   const streamNamePrefixes = filter?.streamNamePrefixes?.length ? filter.streamNamePrefixes : undefined;
   const eventTypePrefixes = filter?.eventTypePrefixes?.length ? filter.eventTypePrefixes : undefined;
   const streamNameRegex = filter?.streamNameRegex !== undefined ? new RegExp(filter.streamNameRegex) : undefined;
+  // Asked for every event of a catch-up by every consumer: loops, not a closure per call.
   return (streamName, type) =>
     !isSystemEventType(type) &&
-    (!streamNamePrefixes || streamNamePrefixes.some((prefix) => streamName.startsWith(prefix))) &&
-    (!eventTypePrefixes || eventTypePrefixes.some((prefix) => type.startsWith(prefix))) &&
+    (!streamNamePrefixes || startsWithAny(streamName, streamNamePrefixes)) &&
+    (!eventTypePrefixes || startsWithAny(type, eventTypePrefixes)) &&
     (!streamNameRegex || streamNameRegex.test(streamName));
+}
+
+function startsWithAny(text: string, prefixes: readonly string[]): boolean {
+  for (const prefix of prefixes) if (text.startsWith(prefix)) return true;
+  return false;
 }
