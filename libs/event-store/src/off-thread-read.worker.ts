@@ -46,10 +46,9 @@ export type ReaderControl = { kind: 'taken'; count: number } | { kind: 'stop' };
 export function readAll(port: MessagePort, settings: ReaderSettings): void {
   const client = EventStoreDBClient.connectionString(settings.connectionString);
   const markers = new DueAfterEvents<ReaderMessage>();
-  /** Records taken from the client, events read for sending, those sent on, and those the other side took. */
+  /** Records taken from the client, events read for sending (the batch not yet posted among them), and those the other side took. */
   let consumed = 0;
   let sent = 0;
-  let posted = 0;
   let taken = 0;
   let ended = false;
   let stopping = false;
@@ -95,7 +94,6 @@ export function readAll(port: MessagePort, settings: ReaderSettings): void {
   const flush = () => {
     if (batch.length === 0) return;
     port.postMessage({ kind: 'events', events: batch } satisfies ReaderMessage);
-    posted += batch.length;
     batch = [];
   };
   /** Waits for more to read, a control message or a failure; with `lingerMs`, no longer than that. */
@@ -139,7 +137,7 @@ export function readAll(port: MessagePort, settings: ReaderSettings): void {
         }
         // The other side has taken all it was sent: it waits, so it gets what there is now.
         // Otherwise the batch waits a little for the events still on their way.
-        if (taken >= posted) flush();
+        if (taken >= sent - batch.length) flush();
         if (batch.length > 0) {
           await nextTurn(settings.lingerMs);
           // Nothing more came in time, or the other side has taken more: the batch goes.

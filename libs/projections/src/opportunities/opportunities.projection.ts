@@ -364,7 +364,7 @@ function evolve(row: WorkingRow | undefined, event: OpportunityEvent, envelope: 
       row.stageId = event.data.stageId;
       row.pipelineRevision = event.data.pipelineRevision;
       row.closedAt = null;
-      setOutcome(row, { wonAmountMinor: null, wonCurrency: null, lossReason: null, lossNote: null });
+      Object.assign(row, { wonAmountMinor: null, wonCurrency: null, lossReason: null, lossNote: null } satisfies Outcome);
       row.transitions.push({ kind: 'reopened', stageId: event.data.stageId, at, position });
       return row;
     default:
@@ -379,16 +379,9 @@ function closed(row: WorkingRow, status: 'won' | 'lost', stageId: string, at: st
   row.status = status;
   row.stageId = stageId;
   row.closedAt = at;
-  setOutcome(row, outcome);
+  Object.assign(row, outcome);
   row.transitions.push({ kind: status, stageId, at, position });
   return row;
-}
-
-function setOutcome(row: WorkingRow, outcome: Outcome): void {
-  row.wonAmountMinor = outcome.wonAmountMinor;
-  row.wonCurrency = outcome.wonCurrency;
-  row.lossReason = outcome.lossReason;
-  row.lossNote = outcome.lossNote;
 }
 
 function unknownEvent(event: never): never {
