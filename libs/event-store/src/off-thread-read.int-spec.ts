@@ -116,6 +116,13 @@ describe('OffThreadRead against the event-store dev server', () => {
     expect(messages).toBeLessThanOrEqual(6);
   });
 
+  it('refuses a batch size, window or linger that is not a count, naming it, before it starts a thread', () => {
+    const base = { from: 'start' as const, filter: undefined, checkpointInterval: 1, checkpointReached: () => undefined };
+    expect(() => open({ ...base, batchSize: 0 })).toThrow('batchSize must be an integer of at least 1, not 0');
+    expect(() => open({ ...base, window: 2.5 })).toThrow('window must be an integer of at least 1, not 2.5');
+    expect(() => open({ ...base, lingerMs: -1 })).toThrow('lingerMs must be an integer of at least 0, not -1');
+  });
+
   it('reports a store it cannot reach as unavailable, so that the subscription retries', async () => {
     const read = open({
       connectionString: `esdb://127.0.0.1:${await closedPort()}?tls=false`,

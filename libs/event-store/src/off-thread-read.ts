@@ -55,6 +55,9 @@ export class OffThreadRead extends EventEmitter {
 
   constructor(private readonly options: OffThreadReadOptions) {
     super();
+    requireInteger(options.batchSize, 'batchSize', 1);
+    requireInteger(options.window, 'window', 1);
+    requireInteger(options.lingerMs, 'lingerMs', 0);
     this.batchSize = options.batchSize ?? 500;
     const settings: ReaderSettings = {
       connectionString: options.connectionString,
@@ -154,6 +157,11 @@ export class OffThreadRead extends EventEmitter {
     this.finished = true;
     this.emit(event);
   }
+}
+
+/** Refuses a setting that is given but is not an integer of at least `least`, naming it. */
+function requireInteger(value: number | undefined, field: string, least: number): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= least)) throw new RangeError(`${field} must be an integer of at least ${least}, not ${value}`);
 }
 
 /**
