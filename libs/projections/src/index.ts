@@ -53,7 +53,7 @@ export {
   type StageHistoryRow,
   type Transition,
 } from './opportunities/opportunities.projection';
-export { OPPORTUNITIES_PROJECTION, opportunitiesProjection } from './opportunities/opportunities.writer';
+export { OPPORTUNITIES_PROJECTION, openDealPlaces, opportunitiesProjection } from './opportunities/opportunities.writer';
 export {
   pipelineChanges,
   type PipelineChanges,

@@ -1,4 +1,4 @@
-import { OPPORTUNITIES_PROJECTION, PIPELINES_PROJECTION } from '@revops/projections';
+import { OPPORTUNITIES_PROJECTION, openDealPlaces, PIPELINES_PROJECTION } from '@revops/projections';
 import type { ReadModelView } from '../common/read-side/read-models';
 import type { OpenDealGroup } from './pipeline-figures';
 import type { CloseGroup, StagesReached } from './sales-metrics';
@@ -69,19 +69,17 @@ export async function openDealsAsOf(
   const month = `date_trunc('month', $1::timestamptz, 'UTC')`;
   const day = `date_trunc('day', $1::timestamptz, 'UTC')`;
   const changes = where.byOwner
-    ? `SELECT d.pipeline_id, d.stage_id, d.currency, d.count_delta AS count, d.amount_delta_minor AS amount_minor FROM ${deltas} d
-        WHERE ${where.pipelines('d')}${where.owner('d')} AND d.at <= $1`
+    ? openDealPlaces(deltas, 'd', 'd.pipeline_id', `${where.pipelines('d')}${where.owner('d')} AND d.at <= $1`)
     : `SELECT t.pipeline_id, t.stage_id, t.currency, t.count, t.amount_minor FROM ${totals} t
         WHERE ${where.pipelines('t')} AND t.period = 'month' AND t.period_start < ${month}
        UNION ALL
        SELECT t.pipeline_id, t.stage_id, t.currency, t.count, t.amount_minor FROM ${totals} t
         WHERE ${where.pipelines('t')} AND t.period = 'day' AND t.period_start >= ${month} AND t.period_start < ${day}
        UNION ALL
-       SELECT d.pipeline_id, d.stage_id, d.currency, d.count_delta, d.amount_delta_minor FROM ${deltas} d
-        WHERE ${where.pipelines('d')} AND d.at >= ${day} AND d.at <= $1`;
+       ${openDealPlaces(deltas, 'd', 'd.pipeline_id', `${where.pipelines('d')} AND d.at >= ${day} AND d.at <= $1`)}`;
   const rows = await view.query<{ pipeline_id: string; stage_id: string; currency: string; count: number; amount_minor: string }>(
     `SELECT pipeline_id, stage_id, currency, sum(count)::int AS count, sum(amount_minor)::text AS amount_minor
-       FROM (${changes}) changes
+       FROM (${changes}) changes(pipeline_id, stage_id, currency, count, amount_minor)
       GROUP BY pipeline_id, stage_id, currency
      HAVING sum(count) > 0`,
     parameters,

@@ -92,6 +92,14 @@ export interface OpenDealDeltaRow {
   readonly at: string;
   readonly countDelta: number;
   readonly amountDeltaMinor: number;
+  /**
+   * The stage and currency the deal left at `at` when it moved to `stageId`, or null: there it
+   * counts one deal and `exitedAmountMinor` less. A stage move is one row, not one for each
+   * side of it.
+   */
+  readonly exitedStageId: string | null;
+  readonly exitedCurrency: string | null;
+  readonly exitedAmountMinor: number | null;
 }
 
 /** A stay that ended in a win or a loss, with what a report on a period around it needs. */
@@ -142,9 +150,9 @@ export interface OpportunityChanges {
    */
   readonly openDealDeltas: readonly OpenDealDeltaRow[];
   /**
-   * Those of them with a change at an instant, stage and currency where a stored change
-   * already is: that place then holds several rows, or rows adding up to nothing, until the
-   * deal's changes are netted. A deal's other changes land at places of their own.
+   * Those of them with a change at an instant where a stored change already is: the deal then
+   * has several rows at that instant, or rows adding up to nothing, until its changes are
+   * netted. A deal's other changes land at instants of their own.
    */
   readonly correctedDeltas: readonly string[];
   /**
@@ -218,11 +226,11 @@ export function opportunityChanges(
     // One computation's changes land at places of their own and none is zero: with nothing
     // stored to take away, they are the difference already.
     const after = openDealDeltasOf(row, ordered, since);
-    const changes = before.length > 0 ? difference(after, before) : after;
+    const changes = before.length > 0 ? difference(row, after, before) : after;
     openDealDeltas.push(...changes);
     if (before.length > 0 && changes.length > 0) {
-      const storedPlaces = new Set(before.map(placeOf));
-      if (changes.some((change) => storedPlaces.has(placeOf(change)))) correctedDeltas.push(id);
+      const storedInstants = new Set(before.map((change) => change.at));
+      if (changes.some((change) => storedInstants.has(change.at))) correctedDeltas.push(id);
     }
   });
   return { opportunities, added, stored: storedIds, stageHistory, amountHistory, openDealDeltas, correctedDeltas, closes, closesReplaced };
@@ -521,25 +529,20 @@ function openDealDeltasOf(row: OpportunityRow, ordered: readonly Transition[], s
   return deltas;
 }
 
-/** Adds to `deltas` what moving from holding `before` to `now` at `at` changes in the open pipeline. */
+/**
+ * Adds to `deltas` what moving from holding `before` to `now` at `at` changes in the open
+ * pipeline, in one row: a move to another stage or currency carries the holding it left.
+ */
 function addChanges(deltas: OpenDealDeltaRow[], row: OpportunityRow, before: Holding | null, now: Holding | null, at: string): void {
-  const change = (holding: Holding, countDelta: number, amountDeltaMinor: number): OpenDealDeltaRow => ({
-    opportunityId: row.opportunityId,
-    pipelineId: row.pipelineId,
-    ownerId: row.ownerId,
-    stageId: holding.stageId,
-    currency: holding.currency,
-    at,
-    countDelta,
-    amountDeltaMinor,
-  });
   if (now && before && now.stageId === before.stageId && now.currency === before.currency) {
     // Still counted in the same stage and currency: only the amount can differ.
-    if (now.amountMinor !== before.amountMinor) deltas.push(change(now, 0, now.amountMinor - before.amountMinor));
+    if (now.amountMinor !== before.amountMinor) {
+      deltas.push(changeOf(row, at, { stageId: now.stageId, currency: now.currency, countDelta: 0, amountDeltaMinor: now.amountMinor - before.amountMinor }, null));
+    }
     return;
   }
-  if (before) deltas.push(change(before, -1, -before.amountMinor));
-  if (now) deltas.push(change(now, 1, now.amountMinor));
+  if (now) deltas.push(changeOf(row, at, { stageId: now.stageId, currency: now.currency, countDelta: 1, amountDeltaMinor: now.amountMinor }, before));
+  else if (before) deltas.push(changeOf(row, at, { stageId: before.stageId, currency: before.currency, countDelta: -1, amountDeltaMinor: -before.amountMinor }, null));
 }
 
 interface Holding {
@@ -548,27 +551,79 @@ interface Holding {
   readonly amountMinor: number;
 }
 
-/** Where an open-deal change of one deal lands: its instant, stage and currency. */
-function placeOf(row: OpenDealDeltaRow): string {
-  return `${row.at}\u0000${row.stageId}\u0000${row.currency}`;
+/** What one deal's changes at one instant add up to in one stage and currency. */
+interface Place {
+  readonly stageId: string;
+  readonly currency: string;
+  readonly countDelta: number;
+  readonly amountDeltaMinor: number;
 }
 
-/** `after` − `before`, per instant, stage and currency, leaving out what did not change. */
-function difference(after: readonly OpenDealDeltaRow[], before: readonly OpenDealDeltaRow[]): OpenDealDeltaRow[] {
-  const changes = new Map<string, { -readonly [K in keyof OpenDealDeltaRow]: OpenDealDeltaRow[K] }>();
-  const add = (row: OpenDealDeltaRow, sign: 1 | -1) => {
-    const key = placeOf(row);
-    let sum = changes.get(key);
-    if (sum === undefined) {
-      sum = { ...row, countDelta: 0, amountDeltaMinor: 0 };
-      changes.set(key, sum);
-    }
-    sum.countDelta += sign * row.countDelta;
-    sum.amountDeltaMinor += sign * row.amountDeltaMinor;
+function changeOf(row: OpportunityRow, at: string, place: Place, exited: Holding | null): OpenDealDeltaRow {
+  return {
+    opportunityId: row.opportunityId,
+    pipelineId: row.pipelineId,
+    ownerId: row.ownerId,
+    stageId: place.stageId,
+    currency: place.currency,
+    at,
+    countDelta: place.countDelta,
+    amountDeltaMinor: place.amountDeltaMinor,
+    exitedStageId: exited === null ? null : exited.stageId,
+    exitedCurrency: exited === null ? null : exited.currency,
+    exitedAmountMinor: exited === null ? null : exited.amountMinor,
   };
-  for (const row of before) add(row, -1);
-  for (const row of after) add(row, 1);
-  return [...changes.values()].filter((row) => row.countDelta !== 0 || row.amountDeltaMinor !== 0);
+}
+
+/**
+ * `after` − `before`, per instant, as few rows as it takes: added up per stage and currency,
+ * what did not change left out, and the rest folded as `foldedChanges` folds it.
+ */
+function difference(row: OpportunityRow, after: readonly OpenDealDeltaRow[], before: readonly OpenDealDeltaRow[]): OpenDealDeltaRow[] {
+  const instants = new Map<string, Map<string, { -readonly [K in keyof Place]: Place[K] }>>();
+  const add = (change: OpenDealDeltaRow, sign: 1 | -1) => {
+    let places = instants.get(change.at);
+    if (places === undefined) {
+      places = new Map();
+      instants.set(change.at, places);
+    }
+    for (const place of placesOf(change)) {
+      const key = `${place.stageId}\u0000${place.currency}`;
+      const sum = places.get(key);
+      if (sum === undefined) places.set(key, { ...place, countDelta: sign * place.countDelta, amountDeltaMinor: sign * place.amountDeltaMinor });
+      else {
+        sum.countDelta += sign * place.countDelta;
+        sum.amountDeltaMinor += sign * place.amountDeltaMinor;
+      }
+    }
+  };
+  for (const change of before) add(change, -1);
+  for (const change of after) add(change, 1);
+  return [...instants].flatMap(([at, places]) => foldedChanges(row, at, [...places.values()]));
+}
+
+/** The places a change counts at: its own, and the one the deal left, if any. */
+function placesOf(change: OpenDealDeltaRow): Place[] {
+  const own: Place = { stageId: change.stageId, currency: change.currency, countDelta: change.countDelta, amountDeltaMinor: change.amountDeltaMinor };
+  if (change.exitedStageId === null) return [own];
+  return [own, { stageId: change.exitedStageId, currency: change.exitedCurrency as string, countDelta: -1, amountDeltaMinor: -(change.exitedAmountMinor as number) }];
+}
+
+/**
+ * One deal's changes at one instant, summed per place, as rows: two places one of which
+ * loses one deal are one move, as `addChanges` writes it; any other place is a row of its own.
+ * The writer nets stored changes by the same rule, so a deal's rows are the same however the
+ * log was cut into batches.
+ */
+function foldedChanges(row: OpportunityRow, at: string, places: readonly Place[]): OpenDealDeltaRow[] {
+  const changed = places.filter((place) => place.countDelta !== 0 || place.amountDeltaMinor !== 0);
+  const exits = changed.filter((place) => place.countDelta === -1);
+  if (changed.length === 2 && exits.length === 1) {
+    const [exit] = exits;
+    const entry = changed[0] === exit ? changed[1] : changed[0];
+    return [changeOf(row, at, entry, { stageId: exit.stageId, currency: exit.currency, amountMinor: -exit.amountDeltaMinor })];
+  }
+  return changed.map((place) => changeOf(row, at, place, null));
 }
 
 /**
