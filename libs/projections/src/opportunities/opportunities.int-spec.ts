@@ -19,7 +19,7 @@ import { Projections } from '../runner/projections';
 import { typeOrmReadStore } from '../runner/read-store-sql';
 import { FAST_RUNNER } from '../runner/testing/fixtures';
 import { schemaNameOf } from '../runner/projection';
-import { OPPORTUNITIES_PROJECTION, openDealPlaces, opportunitiesProjection, UPDATED_TABLES_FILLFACTOR } from './opportunities.writer';
+import { OPPORTUNITIES_PROJECTION, OPPORTUNITY_LISTS, openDealPlaces, opportunitiesProjection, UPDATED_TABLES_FILLFACTOR } from './opportunities.writer';
 
 jest.setTimeout(60_000);
 
@@ -111,6 +111,15 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
       opportunity_amount_history: [],
       opportunity_stage_history: [`fillfactor=${UPDATED_TABLES_FILLFACTOR}`],
     });
+  });
+
+  it('keeps no planner statistics on the lists of a deal, and the default on its other columns', async () => {
+    const targets = await rows<{ column: string; target: number }>(
+      `SELECT a.attname AS column, a.attstattarget AS target FROM pg_attribute a
+        WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped AND a.attstattarget <> -1 ORDER BY a.attname`,
+      [`${SCHEMA}.opportunities`],
+    );
+    expect(targets).toEqual([...OPPORTUNITY_LISTS].sort().map((column) => ({ column, target: 0 })));
   });
 
   it('projects a pipeline and the revisions of its stages', async () => {
