@@ -513,7 +513,7 @@ function nettedDeltas(deltasTable: string, where: string): string {
        HAVING sum(count_delta) <> 0 OR sum(amount_delta_minor) <> 0
      ),
      counted AS (
-       SELECT p.*, count(*) OVER instant AS places, count(*) FILTER (WHERE p.count_delta = -1) OVER instant AS exits
+       SELECT p.*, count(*) OVER instant = 2 AND count(*) FILTER (WHERE p.count_delta = -1) OVER instant = 1 AS move
          FROM places p
        WINDOW instant AS (PARTITION BY p.opportunity_id, p.at)
      )
@@ -524,11 +524,11 @@ function nettedDeltas(deltasTable: string, where: string): string {
             sum(count_delta) FILTER (WHERE count_delta <> -1), sum(amount_delta_minor) FILTER (WHERE count_delta <> -1),
             max(stage_id) FILTER (WHERE count_delta = -1), max(currency) FILTER (WHERE count_delta = -1),
             -sum(amount_delta_minor) FILTER (WHERE count_delta = -1)
-       FROM counted WHERE places = 2 AND exits = 1
+       FROM counted WHERE move
       GROUP BY 1, 2, 3, 4
      UNION ALL
      SELECT opportunity_id, pipeline_id, owner_id, at, stage_id, currency, count_delta, amount_delta_minor, NULL, NULL, NULL
-       FROM counted WHERE NOT (places = 2 AND exits = 1)`;
+       FROM counted WHERE NOT move`;
 }
 
 /**
