@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { allProjections, attributionProjection, opportunitiesProjection, Projections, projectionSchema, schemaNameOf, type Projection } from '@revops/projections';
+import { allProjections, attributionProjection, opportunitiesProjection, Projections, projectionSchema, schemaNameOf, servingDefinition, type Projection } from '@revops/projections';
 import { checksumsOfSchema, eventually, FAST_RUNNER } from '../libs/projections/src/runner/testing/fixtures';
 import { useProjectionStores, type ProjectionStores } from './support/projection-stores';
 import { writeSalesHistory } from './support/sales-history';
@@ -62,8 +62,8 @@ describe('Read models kept up event by event and rebuilt from the log', () => {
       });
     }
     // Finishing steps that drop keys and indexes to write their rows in bulk make them again,
-    // and the indexes left to the end of the catch-up are built: the rebuilt tables have every
-    // index their definition gives them.
+    // and the indexes and keys left to the end of the catch-up are built: the rebuilt tables
+    // have every index and key their definition gives them.
     const indexes = async (schema: string) =>
       (
         await stores.sql.query<{ definition: string }>(
@@ -83,7 +83,7 @@ describe('Read models kept up event by event and rebuilt from the log', () => {
     for (const projection of allProjections) {
       const defined = projectionSchema(`${projection.name}_defined`, projection.version);
       await stores.sql.query(`CREATE SCHEMA ${defined.name}`);
-      for (const statement of [...projection.createTables(defined), ...(projection.indexesAfterCatchUp?.(defined) ?? [])]) await stores.sql.query(statement);
+      for (const statement of servingDefinition(projection, defined)) await stores.sql.query(statement);
       const definedIndexes = await indexes(defined.name);
       expect(definedIndexes.length).toBeGreaterThan(0);
       const rebuilt = schemaNameOf(`${projection.name}_rebuilt`, projection.version);

@@ -17,7 +17,7 @@ import { usePostgres, type PostgresHandle } from '../../../../test/support/postg
 import { allProjections } from '../all-projections';
 import { Projections } from '../runner/projections';
 import { typeOrmReadStore } from '../runner/read-store-sql';
-import { FAST_RUNNER } from '../runner/testing/fixtures';
+import { checksumsOfSchema, FAST_RUNNER } from '../runner/testing/fixtures';
 import { schemaNameOf } from '../runner/projection';
 import { OPPORTUNITIES_PROJECTION, OPPORTUNITY_LISTS, openDealPlaces, opportunitiesProjection, UPDATED_TABLES_FILLFACTOR } from './opportunities.writer';
 
@@ -110,6 +110,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
       opportunities: [`fillfactor=${UPDATED_TABLES_FILLFACTOR}`],
       opportunity_amount_history: [],
       opportunity_stage_history: [`fillfactor=${UPDATED_TABLES_FILLFACTOR}`],
+      stay_replacements: [],
     });
   });
 
@@ -412,5 +413,73 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
         [opportunityId],
       ),
     ).toEqual([{ outcome: 'won', closed_at: new Date(on('07-01')), reopened_at: null, won_amount_minor: 90_000, won_currency: 'USD' }]);
+  });
+
+  // Last: it rebuilds from every deal the tests above wrote, and one of its own.
+  it('rebuilds the same rows one event a batch, each stay written again replaced by its latest version, and then keys them', async () => {
+    const opportunityId = `opp-${randomUUID()}`;
+    const pipeline = await definePipeline(`pl-${randomUUID()}`, 'One by one');
+    await opportunityCommand(
+      {
+        type: 'OpenOpportunity',
+        data: {
+          opportunityId,
+          name: 'Hooli',
+          accountId: 'hooli',
+          contactRoles: [],
+          pipeline,
+          stageId: 'discovery',
+          amount: { amountMinor: 70_000, currency: 'EUR' },
+          expectedCloseDate: '2024-12-31',
+          ownerId: 'rep-3',
+          openedAt: on('08-01'),
+        },
+      },
+      on('08-01'),
+    );
+    const moves: [string, string][] = [
+      ['negotiation', '08-20'],
+      ['proposal', '08-10'],
+    ];
+    for (const [stageId, day] of moves) await opportunityCommand({ type: 'ChangeStage', data: { opportunityId, pipeline, stageId, changedAt: on(day) } }, on(day));
+    const head = (await store.headPosition()) as Position;
+    await projections.readYourWrites.waitForPosition(OPPORTUNITIES_PROJECTION, head, 10_000);
+    // One event a batch: every stage change writes its deal's last stay again, and a late one
+    // the stays it lands between: the first stay of the deal above is written three times.
+    const rebuilt = { ...opportunitiesProjection, name: `${OPPORTUNITIES_PROJECTION}_one_by_one` };
+    const rebuilding = new Projections(
+      { store, sql: typeOrmReadStore(dataSource) },
+      { projections: [rebuilt], readStore: { url: postgres.url, embedded: postgres.embedded }, runner: { ...FAST_RUNNER, maxBatchSize: 1 } },
+    );
+    rebuilding.start();
+    try {
+      await rebuilding.readYourWrites.waitForPosition(rebuilt.name, head, 30_000);
+    } finally {
+      await rebuilding.stop();
+    }
+    const rebuiltSchema = schemaNameOf(rebuilt.name, rebuilt.version);
+    const sql = typeOrmReadStore(dataSource);
+    expect(
+      await rows(`SELECT seq, stage_id, exited_at FROM ${rebuiltSchema}.opportunity_stage_history WHERE opportunity_id = $1 ORDER BY seq`, [opportunityId]),
+    ).toEqual([
+      { seq: 1, stage_id: 'discovery', exited_at: new Date(on('08-10')) },
+      { seq: 2, stage_id: 'proposal', exited_at: new Date(on('08-20')) },
+      { seq: 3, stage_id: 'negotiation', exited_at: null },
+    ]);
+    expect(await checksumsOfSchema(sql, rebuiltSchema)).toEqual(await checksumsOfSchema(sql, SCHEMA));
+    expect(await rows(`SELECT count(*)::int AS count FROM ${rebuiltSchema}.stay_replacements`)).toEqual([{ count: 0 }]);
+    const keys = await rows<{ table: string; key: string }>(
+      `SELECT c.conrelid::regclass::text AS table, pg_get_constraintdef(c.oid) AS key FROM pg_constraint c
+        WHERE c.connamespace = $1::regnamespace AND c.contype = 'p' ORDER BY 1`,
+      [rebuiltSchema],
+    );
+    expect(keys.map(({ table, key }) => `${table.replace(`${rebuiltSchema}.`, '')} ${key}`)).toEqual([
+      'deal_closes PRIMARY KEY (opportunity_id, seq)',
+      'open_deal_totals PRIMARY KEY (pipeline_id, period, period_start, stage_id, currency) INCLUDE (count, amount_minor)',
+      'open_deals_to_net PRIMARY KEY (opportunity_id)',
+      'opportunities PRIMARY KEY (opportunity_id)',
+      'opportunity_amount_history PRIMARY KEY (opportunity_id, "position")',
+      'opportunity_stage_history PRIMARY KEY (opportunity_id, seq)',
+    ]);
   });
 });

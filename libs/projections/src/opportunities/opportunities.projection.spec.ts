@@ -466,6 +466,8 @@ describe('opportunities projection', () => {
       expect(onward.closes).toEqual([]);
       expect(onward.closesReplaced).toEqual([]);
       expect([...onward.stored]).toEqual([ID]);
+      // It had two stays: the second is written again, the third is new.
+      expect([...onward.storedStays]).toEqual([[ID, 2]]);
       // Of the deal's lists, only the new entry is added.
       expect(onward.added).toEqual([{ transitions: [expect.objectContaining({ kind: 'stage_change', stageId: 'proposal' })], amounts: [], contactRoles: [] }]);
     });
@@ -484,6 +486,7 @@ describe('opportunities projection', () => {
       expect(changes.opportunities[0]).toMatchObject({ expectedCloseDate: '2024-07-31', streamRevision: 3n });
       expect(changes.added).toEqual([{ transitions: [], amounts: [], contactRoles: [{ contactId: 'bo', role: 'BUYER' }] }]);
       expect(changes.stageHistory).toEqual([]);
+      expect(changes.storedStays.size).toBe(0);
       expect(changes.openDealDeltas).toEqual([]);
       expect(changes.closesReplaced).toEqual([]);
     });
@@ -524,6 +527,8 @@ describe('opportunities projection', () => {
       const changes = project([won(40, 'proposal', '2024-03-20T09:00:00.000Z')], stored);
 
       expect(changes.stageHistory.map(({ seq }) => seq)).toEqual([2]);
+      // A close is no stay: the deal had two, and the win writes the second again.
+      expect(changes.storedStays.get(ID)).toBe(2);
       expect(changes.closesReplaced).toEqual([ID]);
       expect(changes.closes.map(({ seq, outcome, wonAmountUntil }) => ({ seq, outcome, wonAmountUntil }))).toEqual([
         { seq: 1, outcome: 'won', wonAmountUntil: '2024-03-20T09:00:00.000Z' },
@@ -537,6 +542,7 @@ describe('opportunities projection', () => {
       opportunities: [],
       added: [],
       stored: new Set(),
+      storedStays: new Map(),
       stageHistory: [],
       amountHistory: [],
       openDealDeltas: [],

@@ -131,8 +131,13 @@ export interface OpportunityChanges {
    * ever added to at their ends: the stored lists followed by these are the new ones.
    */
   readonly added: readonly AddedToLists[];
-  /** Those of them that were stored before the batch, whose stays replace stored ones. */
+  /** Those of them that were stored before the batch. */
   readonly stored: ReadonlySet<string>;
+  /**
+   * How many stays each stored deal had whose stays the batch changed: a stay of a greater
+   * `seq` is new, the others replace stored ones.
+   */
+  readonly storedStays: ReadonlyMap<string, number>;
   /**
    * The stays the batch writes: of each deal whose stays it changed, every stay from the
    * first one that changed on (all of them for a deal it opened), each replacing the stored
@@ -204,6 +209,7 @@ export function opportunityChanges(
   const closes: DealCloseRow[] = [];
   const closesReplaced: string[] = [];
   const storedIds = new Set<string>();
+  const storedStays = new Map<string, number>();
   opportunities.forEach((row, index) => {
     const id = row.opportunityId;
     const stored = current.get(id);
@@ -213,6 +219,7 @@ export function opportunityChanges(
     const fromSeq = firstChangedStay(ordered, addedTransitions);
     if (fromSeq !== null) {
       stageHistory.push(...staysOf(row, ordered, fromSeq));
+      if (stored) storedStays.set(id, staysIn(stored.transitions));
       closes.push(...closesOf(row, ordered));
       if (stored?.transitions.some(isClose)) closesReplaced.push(id);
     }
@@ -233,10 +240,17 @@ export function opportunityChanges(
       if (changes.some((change) => storedInstants.has(change.at))) correctedDeltas.push(id);
     }
   });
-  return { opportunities, added, stored: storedIds, stageHistory, amountHistory, openDealDeltas, correctedDeltas, closes, closesReplaced };
+  return { opportunities, added, stored: storedIds, storedStays, stageHistory, amountHistory, openDealDeltas, correctedDeltas, closes, closesReplaced };
 }
 
 const isClose = (transition: Transition) => transition.kind === 'won' || transition.kind === 'lost';
+
+/** How many stays the transitions make: one per stage entry. */
+function staysIn(transitions: readonly Transition[]): number {
+  let stays = 0;
+  for (const transition of transitions) if (!isClose(transition)) stays++;
+  return stays;
+}
 
 /**
  * The earliest or latest business time (ms) among transitions and expected figures, the

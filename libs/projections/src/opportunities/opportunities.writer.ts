@@ -1,4 +1,5 @@
 import type { ContactRole } from '@revops/domain';
+import { forEachConcurrently } from '@revops/platform';
 import { arrayParametersOf, columnNames, columnValues, insertFromArrays, replacedByExcluded, type InsertColumn } from '../runner/insert-rows';
 import { indexAfterCatchUp, type Projection, type ProjectionSchema, type ProjectionTransaction } from '../runner/projection';
 import { utcText } from '../runner/utc-text';
@@ -44,10 +45,15 @@ export const opportunitiesProjection: Projection = {
   // v5 keeps, while rebuilding, the deals whose changes a later batch corrected; v6 reads a
   // day's open-deal changes through an index on their time alone; v7 leaves room on the pages
   // of the opportunities and their stays for the updates that rewrite them; v8 writes a stage
-  // move as one open-deal change instead of two, and keeps no statistics on a deal's lists.
-  version: 8,
+  // move as one open-deal change instead of two, and keeps no statistics on a deal's lists; v9
+  // builds the keys of the stays and amount figures after the catch-up.
+  version: 9,
   consumes: { streamNamePrefixes: ['opportunity-'] },
-  finishRebuild: (transactions) => transactions.run(finishOpenDealDeltas),
+  finishRebuild: (transactions) => forEachConcurrently([finishOpenDealDeltas, replaceStays], transactions.parallelism, (step) => transactions.run(step)),
+  primaryKeysAfterCatchUp: () => [
+    { table: 'opportunity_stage_history', columns: ['opportunity_id', 'seq'] },
+    { table: 'opportunity_amount_history', columns: ['opportunity_id', 'position'] },
+  ],
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('opportunities')} (
        opportunity_id text PRIMARY KEY,
@@ -93,17 +99,21 @@ export const opportunitiesProjection: Projection = {
        owner_id text NOT NULL,
        opened_at timestamptz NOT NULL,
        next_entered_at timestamptz,
-       stages_reached text NOT NULL,
-       PRIMARY KEY (opportunity_id, seq)
+       stages_reached text NOT NULL
      ) WITH (fillfactor = ${UPDATED_TABLES_FILLFACTOR})`,
+    // While the version rebuilds: each stay a batch wrote again, to replace the one of its deal
+    // and seq, which the finish does. A later version of a stay has a greater `version`.
+    `CREATE TABLE ${schema.table('stay_replacements')} (
+       LIKE ${schema.table('opportunity_stage_history')},
+       version bigint GENERATED ALWAYS AS IDENTITY
+     )`,
     `CREATE TABLE ${schema.table('opportunity_amount_history')} (
        opportunity_id text NOT NULL,
        position numeric(20,0) NOT NULL,
        kind text NOT NULL CHECK (kind IN ('expected', 'won')),
        effective_at timestamptz NOT NULL,
        amount_minor bigint NOT NULL,
-       currency char(3) NOT NULL,
-       PRIMARY KEY (opportunity_id, position)
+       currency char(3) NOT NULL
      )`,
     // Only ever added to: a batch adds the corrections its events make, so no row has a key.
     // A stage move is one row: the stage entered, and the one left with the amount it held there.
@@ -161,7 +171,6 @@ export const opportunitiesProjection: Projection = {
         'deal_closes',
         '(pipeline_id, closed_at) INCLUDE (opportunity_id, owner_id, outcome, opened_at, reopened_at, won_amount_minor, won_currency, won_amount_until)',
       ),
-      index('opportunity_stage_history_pipeline_id_opened_at_entered_at__idx', 'opportunity_stage_history', '(pipeline_id, opened_at) INCLUDE (entered_at, next_entered_at, stages_reached, owner_id)'),
       // The part of a day before an instant, and one owner's changes (few enough to need no
       // totals), read from the index alone. A day holds every pipeline's changes of that day, a
       // few thousand at most, so its index is keyed by time alone: a timestamp sorts far
@@ -178,6 +187,14 @@ export const opportunitiesProjection: Projection = {
       index('opportunities_pipeline_id_owner_id_status_opened_at_idx', 'opportunities', '(pipeline_id, owner_id, status, opened_at)'),
     ];
   },
+  // The stays' cohort index, once the finish has replaced the stays the batches wrote again.
+  indexesAfterFinish: (schema: ProjectionSchema) => [
+    indexAfterCatchUp(schema)(
+      'opportunity_stage_history_pipeline_id_opened_at_entered_at__idx',
+      'opportunity_stage_history',
+      '(pipeline_id, opened_at) INCLUDE (entered_at, next_entered_at, stages_reached, owner_id)',
+    ),
+  ],
   apply: async (batch, tx) => {
     // A deal whose stream begins in the batch has no row yet. Of the others, one a recent
     // batch wrote is still in memory; only the rest are read back.
@@ -300,11 +317,13 @@ export async function writeOpportunities(changes: OpportunityChanges, tx: Projec
   ]);
   if (updated.length > 0) await updateOpportunities(updated, addedToUpdated, tx);
 
-  // The stays of deals the batch opened are new: adding them costs less than an upsert.
+  // A stay of a seq its deal did not have is new: adding it costs less than an upsert.
   const deals = new Map(changes.opportunities.map((row) => [row.opportunityId, row]));
-  const [replacing, adding] = partition(changes.stageHistory, (stay) => changes.stored.has(stay.opportunityId));
+  const [replacing, adding] = partition(changes.stageHistory, (stay) => stay.seq <= (changes.storedStays.get(stay.opportunityId) ?? 0));
   await tx.insertRows('opportunity_stage_history', stageHistoryColumns(adding, deals));
-  if (replacing.length > 0) await upsertStageHistory(replacing, deals, tx);
+  // While rebuilding, the stays have no key yet: those that replace stored ones wait for the finish.
+  if (tx.rebuilding) await tx.insertRows('stay_replacements', stageHistoryColumns(replacing, deals));
+  else if (replacing.length > 0) await upsertStageHistory(replacing, deals, tx);
   await writeOpenDealDeltas(changes.openDealDeltas, changes.correctedDeltas, tx);
   await writeCloses(changes.closes, changes.closesReplaced, tx);
 }
@@ -550,6 +569,26 @@ async function finishOpenDealDeltas(tx: ProjectionTransaction): Promise<void> {
     `INSERT INTO ${totals} (pipeline_id, period, period_start, stage_id, currency, count, amount_minor)
      ${openDealTotalsOf(deltasTable)}`,
   );
+}
+
+/**
+ * The stays a rebuild's batches wrote again, each put in place of the stay of its deal and seq
+ * as its latest version, before the stays have a key or an index. Every one of them replaces a
+ * stay: a stay is first written as new. An update puts the new version in the room the
+ * fillfactor left on the old one's page: with 520,000 stays written again, the table came out
+ * a quarter smaller than by deleting the old stays and adding the new ones, for 0.6 s more.
+ */
+async function replaceStays(tx: ProjectionTransaction): Promise<void> {
+  const replacements = tx.schema.table('stay_replacements');
+  const [key, changed] = partition(stageHistoryColumns([], new Map()), (column) => column.name === 'opportunity_id' || column.name === 'seq');
+  // The latest versions are picked in one sort, which at the default work_mem spills to disk.
+  await tx.query(`SET LOCAL work_mem = '64MB'`);
+  await tx.query(
+    `UPDATE ${tx.schema.table('opportunity_stage_history')} s SET (${columnNames(changed)}) = (${changed.map(({ name }) => `l.${name}`).join(', ')})
+       FROM (SELECT DISTINCT ON (opportunity_id, seq) * FROM ${replacements} ORDER BY opportunity_id, seq, version DESC) l
+      WHERE ${key.map(({ name }) => `s.${name} = l.${name}`).join(' AND ')}`,
+  );
+  await tx.query(`TRUNCATE ${replacements}`);
 }
 
 async function writeCloses(closes: OpportunityChanges['closes'], replaced: readonly string[], tx: ProjectionTransaction): Promise<void> {

@@ -8,7 +8,7 @@ import { openReadStore, ReadStoreModule } from '@revops/read-models';
 import type { DataSource } from 'typeorm';
 import { useEventStore, type EventStoreHandle } from '../../../../test/support/event-store';
 import { usePostgres, type PostgresHandle } from '../../../../test/support/postgres';
-import type { Projection } from './projection';
+import { primaryKeyAfterCatchUp, projectionSchema, type Projection } from './projection';
 import { Projections, type ProjectionsOptions } from './projections';
 import { ProjectionsStatus, type ProjectionStatus } from './projections-status';
 import { ProjectionsModule } from './projections.module';
@@ -581,6 +581,53 @@ describe('ProjectionRunner against the event-store dev server and PostgreSQL', (
       expect(indexSeenByBatch.slice(0, batchesWhileCatchingUp)).toEqual(Array.from({ length: batchesWhileCatchingUp }, () => 0));
       expect(indexSeenByBatch.slice(batchesWhileCatchingUp)).toEqual([1]);
       expect((await countsIn(sql, 'rm_counts_indexed_v1')).reduce((sum, row) => sum + row.events, 0)).toBe(31);
+    });
+
+    it('makes the keys and the indexes it leaves to after the finish once the finish is done, and making them again changes nothing', async () => {
+      const category = uniqueCategory('keyed');
+      const counts = streamCountsProjection({ name: 'counts_keyed', consumes: { streamNamePrefixes: [`${category}-`] } });
+      const keysAndIndexes = async (schema: string, on: Pick<ReadStoreSql, 'query'> = sql) =>
+        (
+          await on.query<{ definition: string }>(
+            `SELECT format('key %s', pg_get_constraintdef(c.oid)) AS definition FROM pg_constraint c
+              WHERE c.conrelid = $1::regclass AND c.contype = 'p'
+             UNION ALL
+             SELECT format('index %s', indexname) FROM pg_indexes WHERE schemaname = $2 AND tablename = 'arrivals'
+             ORDER BY 1`,
+            [`${schema}.arrivals`, schema],
+          )
+        ).map((row) => row.definition);
+      let atTheFinish: string[] | undefined;
+      const projection: Projection = {
+        ...counts,
+        // Each event's stream and revision, only ever added to: no batch needs their key.
+        createTables: (schema) => [...counts.createTables(schema), `CREATE TABLE ${schema.table('arrivals')} (stream_name text NOT NULL, revision bigint NOT NULL)`],
+        primaryKeysAfterCatchUp: () => [{ table: 'arrivals', columns: ['stream_name', 'revision'] }],
+        indexesAfterFinish: (schema) => [`CREATE INDEX IF NOT EXISTS arrivals_revision_idx ON ${schema.table('arrivals')} (revision)`],
+        apply: async (batch, tx) => {
+          await counts.apply(batch, tx);
+          await tx.insertRows('arrivals', [
+            { name: 'stream_name', type: 'text', values: batch.map((event) => event.streamName) },
+            { name: 'revision', type: 'bigint', values: batch.map((event) => event.revision.toString()) },
+          ]);
+        },
+        finishRebuild: async (transactions) => {
+          atTheFinish = await transactions.run((tx) => keysAndIndexes(tx.schema.name, tx));
+        },
+      };
+      await appendEvents(store, category, 30);
+      const instance = startProjections([projection]);
+      await eventually(() => instance.serving.resolve('counts_keyed').catch(() => undefined), Boolean, 'a version serves');
+
+      expect(atTheFinish).toEqual([]);
+      const built = ['index arrivals_pkey', 'index arrivals_revision_idx', 'key PRIMARY KEY (stream_name, revision)'];
+      expect(await keysAndIndexes('rm_counts_keyed_v1')).toEqual(built);
+      // As a finish run again after a restart does.
+      const { build, attach } = primaryKeyAfterCatchUp(projectionSchema('counts_keyed', 1), { table: 'arrivals', columns: ['stream_name', 'revision'] });
+      await sql.query(build);
+      await sql.query(attach);
+      expect(await keysAndIndexes('rm_counts_keyed_v1')).toEqual(built);
+      expect((await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM rm_counts_keyed_v1.arrivals'))[0].n).toBe(30);
     });
 
     it('gets past a long tail of events it does not consume, which a read waiting for the last of them needs', async () => {

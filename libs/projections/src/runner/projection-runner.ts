@@ -11,6 +11,7 @@ import { abortableSleep, type Lease, type LeaseProvider } from './leases';
 import { formatPosition } from './positions';
 import { boundedMemory, type ForgettingMemory } from './projection-memory';
 import {
+  primaryKeyAfterCatchUp,
   projectionSchema,
   validateProjection,
   type Projection,
@@ -465,24 +466,33 @@ export class ProjectionRunner {
     if (outcome.servingVersion === this.key.version) await this.dropRetiredTables(lease);
   }
 
-  /** What a rebuilding version left to the end of its catch-up: the indexes no batch reads, then its own finish. */
+  /**
+   * What a rebuilding version left to the end of its catch-up: the indexes no batch reads, its
+   * own finish, then the keys no batch needed and the indexes of what the finish rewrote.
+   */
   private async finishRebuilding(lease: Lease): Promise<void> {
     const transactions: RebuildTransactions = {
       parallelism: this.settings.finishParallelism,
       run: (work) => this.deps.sql.transaction((tx) => work(this.transaction(tx))),
     };
-    const indexes = this.projection.indexesAfterCatchUp?.(this.schema) ?? [];
+    await this.runSteps(transactions, (this.projection.indexesAfterCatchUp?.(this.schema) ?? []).map((index) => [index]), lease);
+    const { finishRebuild } = this.projection;
+    if (finishRebuild) await this.withTransientRetry(() => finishRebuild.call(this.projection, transactions), lease);
+    const keys = (this.projection.primaryKeysAfterCatchUp?.(this.schema) ?? []).map((key) => primaryKeyAfterCatchUp(this.schema, key));
+    await this.runSteps(transactions, [...keys.map(({ build, attach }) => [build, attach]), ...(this.projection.indexesAfterFinish?.(this.schema) ?? []).map((index) => [index])], lease);
+  }
+
+  /** Runs each step's statements in a transaction of its own, as many steps at once as the finish may. */
+  private async runSteps(transactions: RebuildTransactions, steps: readonly (readonly string[])[], lease: Lease): Promise<void> {
     await this.withTransientRetry(
       () =>
-        forEachConcurrently(indexes, transactions.parallelism, (statement) =>
+        forEachConcurrently(steps, transactions.parallelism, (statements) =>
           transactions.run(async (tx) => {
-            await tx.query(statement);
+            for (const statement of statements) await tx.query(statement);
           }),
         ),
       lease,
     );
-    const { finishRebuild } = this.projection;
-    if (finishRebuild) await this.withTransientRetry(() => finishRebuild.call(this.projection, transactions), lease);
   }
 
   /**

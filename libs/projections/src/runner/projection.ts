@@ -84,6 +84,22 @@ export interface Projection {
    */
   indexesAfterCatchUp?(schema: ProjectionSchema): readonly string[];
   /**
+   * Primary keys that no batch needs while the version catches up from the start of `$all`:
+   * of tables `apply` only adds rows to while `tx.rebuilding`, without conflicts, and that
+   * `createTables` makes without their key. The runner builds each once the version has caught
+   * up for the first time, after `finishRebuild`, as a unique index it then makes the table's
+   * primary key (named `<table>_pkey`, as PostgreSQL names a key made with the table). Keys
+   * that come in no order make every insertion into an index land on a page of its own; a
+   * build from the finished table sorts them once.
+   */
+  primaryKeysAfterCatchUp?(schema: ProjectionSchema): readonly PrimaryKeyAfterCatchUp[];
+  /**
+   * Indexes, as `indexesAfterCatchUp` writes them, of tables whose rows `finishRebuild` changes
+   * in bulk: the runner builds them after it, with the keys, so that its changes do not have
+   * to keep them up to date.
+   */
+  indexesAfterFinish?(schema: ProjectionSchema): readonly string[];
+  /**
    * Applies a batch of events, in `$all` order, with set-based SQL (multi-row upserts). It may
    * be called again with the same events after a rollback, never after a commit.
    */
@@ -98,6 +114,12 @@ export interface Projection {
    * would have left.
    */
   finishRebuild?(transactions: RebuildTransactions): Promise<void>;
+}
+
+/** A primary key left to the end of the catch-up: its table (unqualified) and its columns, in order. */
+export interface PrimaryKeyAfterCatchUp {
+  readonly table: string;
+  readonly columns: readonly string[];
 }
 
 /** Transactions for `finishRebuild`, each committed on its own. */
@@ -154,6 +176,38 @@ export function projectionSchema(name: string, version: number): ProjectionSchem
  */
 export function indexAfterCatchUp(schema: ProjectionSchema): (name: string, table: string, definition: string) => string {
   return (name, table, definition) => `CREATE INDEX IF NOT EXISTS ${name} ON ${schema.table(table)} ${definition}`;
+}
+
+/**
+ * The statements that give `key`'s table its primary key once its rows are in: a unique index
+ * built unless a run cut short left it, then made the key unless it is already. Each index
+ * build takes a lock that lets other tables' builds run beside it; only the short step that
+ * makes it the key locks its table against everything.
+ */
+export function primaryKeyAfterCatchUp(schema: ProjectionSchema, key: PrimaryKeyAfterCatchUp): { build: string; attach: string } {
+  const name = `${key.table}_pkey`;
+  const table = schema.table(key.table);
+  return {
+    build: `CREATE UNIQUE INDEX IF NOT EXISTS ${name} ON ${table} (${key.columns.join(', ')})`,
+    attach: `DO $$ BEGIN
+               IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '${table}'::regclass AND contype = 'p') THEN
+                 ALTER TABLE ${table} ADD CONSTRAINT ${name} PRIMARY KEY USING INDEX ${name};
+               END IF;
+             END $$`,
+  };
+}
+
+/**
+ * What a version's tables are once it serves, as DDL: its tables, then the indexes and keys a
+ * rebuild leaves to the end of its catch-up or its finish.
+ */
+export function servingDefinition(projection: Projection, schema: ProjectionSchema): string[] {
+  return [
+    ...projection.createTables(schema),
+    ...(projection.indexesAfterCatchUp?.(schema) ?? []),
+    ...(projection.primaryKeysAfterCatchUp?.(schema) ?? []).map((key) => `ALTER TABLE ${schema.table(key.table)} ADD PRIMARY KEY (${key.columns.join(', ')})`),
+    ...(projection.indexesAfterFinish?.(schema) ?? []),
+  ];
 }
 
 export function schemaNameOf(name: string, version: number): string {
