@@ -411,19 +411,19 @@ function unknownEvent(event: never): never {
 }
 
 /** Orders transitions by business time, then by arrival for ties. */
-function inBusinessTimeOrder(transitions: readonly Transition[]): Transition[] {
+function inBusinessTimeOrder(transitions: readonly Transition[]): readonly Transition[] {
   return inTimeThenArrivalOrder(transitions);
 }
 
-function figuresInBusinessTimeOrder(figures: readonly AmountFigure[], kind: AmountFigure['kind']): AmountFigure[] {
+function figuresInBusinessTimeOrder(figures: readonly AmountFigure[], kind: AmountFigure['kind']): readonly AmountFigure[] {
   return inTimeThenArrivalOrder(figures.filter((figure) => figure.kind === kind));
 }
 
 /**
  * Sorts by business time, then by `$all` position. A deal's events mostly arrive in business
- * time, so a list already in order is only copied.
+ * time: a list already in order is the answer itself, and is not changed afterwards.
  */
-function inTimeThenArrivalOrder<T extends Transition | AmountFigure>(items: readonly T[]): T[] {
+function inTimeThenArrivalOrder<T extends Transition | AmountFigure>(items: readonly T[]): readonly T[] {
   const inOrder = (a: T, b: T) => timeOf(a) - timeOf(b) || byDecimalValue(a.position, b.position);
   let previous = -Infinity;
   for (let i = 0; i < items.length; i++) {
@@ -431,7 +431,7 @@ function inTimeThenArrivalOrder<T extends Transition | AmountFigure>(items: read
     if (time < previous || (time === previous && byDecimalValue(items[i - 1].position, items[i].position) > 0)) return [...items].sort(inOrder);
     previous = time;
   }
-  return [...items];
+  return items;
 }
 
 /**
@@ -467,13 +467,14 @@ function byDecimalValue(a: string, b: string): number {
  */
 function staysOf(row: OpportunityRow, ordered: readonly Transition[], fromSeq: number): StageHistoryRow[] {
   const history: { -readonly [K in keyof StageHistoryRow]: StageHistoryRow[K] }[] = [];
-  const reached = new Set<string>();
+  // Sorted, and shared by the stays that reached the same stages: a list is never changed.
+  let reached: readonly string[] = [];
   let seq = 0;
   for (let index = 0; index < ordered.length; index++) {
     const transition = ordered[index];
     if (isClose(transition)) continue;
     seq++;
-    reached.add(transition.stageId);
+    if (!reached.includes(transition.stageId)) reached = [...reached, transition.stageId].sort();
     if (seq < fromSeq) continue;
     const following = ordered[index + 1] as Transition | undefined;
     const previous = history.at(-1);
@@ -489,7 +490,7 @@ function staysOf(row: OpportunityRow, ordered: readonly Transition[], fromSeq: n
       exit: following ? (isClose(following) ? (following.kind as 'won' | 'lost') : 'stage_change') : null,
       durationSeconds: following ? (timeOf(following) - timeOf(transition)) / 1000 : null,
       nextEnteredAt: null,
-      stagesReached: [...reached].sort(),
+      stagesReached: reached,
     });
   }
   return history;
@@ -508,8 +509,8 @@ function openDealDeltasOf(row: OpportunityRow, ordered: readonly Transition[], s
   const stays: Transition[] = [];
   const from: number[] = [];
   const until: number[] = [];
-  const instants: number[] = [];
   const times = ordered.map(timeOf);
+  const instants: number[] = [];
   for (let index = 0; index < ordered.length; index++) {
     const transition = ordered[index];
     if (isClose(transition)) continue;
@@ -522,8 +523,17 @@ function openDealDeltasOf(row: OpportunityRow, ordered: readonly Transition[], s
   }
   const figures = figuresInBusinessTimeOrder(row.amounts, 'expected');
   const effective = figures.map(timeOf);
-  for (const time of effective) instants.push(time);
-  instants.sort((a, b) => a - b);
+  // The stays' instants and the figures' are each in order already: the figures are put in
+  // place one by one, where an array's sort would make an object of every number.
+  for (const time of effective) {
+    let at = instants.length;
+    instants.push(time);
+    while (at > 0 && instants[at - 1] > time) {
+      instants[at] = instants[at - 1];
+      at--;
+    }
+    instants[at] = time;
+  }
   const deltas: OpenDealDeltaRow[] = [];
   let before: Holding | null = null;
   // The stay and the figure in force, found by walking both lists along with the instants.
@@ -647,7 +657,7 @@ function foldedChanges(row: OpportunityRow, at: string, places: readonly Place[]
  */
 function closesOf(row: OpportunityRow, ordered: readonly Transition[]): DealCloseRow[] {
   const closes: DealCloseRow[] = [];
-  let wonFigures: AmountFigure[] | undefined;
+  let wonFigures: readonly AmountFigure[] | undefined;
   let seq = 0;
   for (let index = 0; index < ordered.length; index++) {
     if (isClose(ordered[index])) continue;
