@@ -61,9 +61,8 @@ describe('Read models kept up event by event and rebuilt from the log', () => {
         tables: keptUpTables,
       });
     }
-    // Finishing steps that drop keys and indexes to write their rows in bulk make them again,
-    // and the indexes and keys left to the end of the catch-up are built: the rebuilt tables
-    // have every index and key their definition gives them.
+    // The indexes and keys left to the end of the catch-up or of the finish are built: the
+    // rebuilt tables have every index and key their definition gives them.
     const indexes = async (schema: string) =>
       (
         await stores.sql.query<{ definition: string }>(

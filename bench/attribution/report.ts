@@ -9,6 +9,7 @@ import {
   insertRows,
   NO_MEMORY,
   projectionSchema,
+  stepsAfterFinish,
   writeAttribution,
   type AttributionInputs,
   type Projection,
@@ -171,10 +172,11 @@ async function fill(pool: Pool, config: ReportBenchConfig) {
     // Contact roles are unique per deal; a repeated draw is dropped by the writer's upsert.
     await writeAttribution(inputs, tx);
   }
-  // As the runner ends a rebuild: the indexes left to the end of the catch-up, then the finish,
-  // straight through the pool, statement by statement, two at once.
+  // As the runner ends a rebuild: the indexes left to the end of the catch-up, the finish, then
+  // the keys and indexes left to after it, straight through the pool, statement by statement.
   for (const statement of attributionProjection.indexesAfterCatchUp?.(tx.schema) ?? []) await pool.query(statement);
   await attributionProjection.finishRebuild?.({ parallelism: 2, run: (work) => work(tx) });
+  for (const statement of stepsAfterFinish(attributionProjection, tx.schema).flat()) await pool.query(statement);
   const spend = Array.from({ length: CAMPAIGNS }, (_, index) => index + 1);
   await pool.query(
     `INSERT INTO ${projectionSchema('campaigns', 1).table('campaigns')}

@@ -17,6 +17,7 @@ export {
   projectionSchema,
   schemaNameOf,
   servingDefinition,
+  stepsAfterFinish,
   validateProjection,
   type PrimaryKeyAfterCatchUp,
   type Projection,

@@ -36,8 +36,9 @@ const milestoneTouchColumns = (['lead', 'mql'] as const).flatMap((moment) =>
  */
 export const attributionProjection: Projection = {
   name: ATTRIBUTION_PROJECTION,
-  // v2 keeps a deal credited whole to (none) once per basis, not once per model.
-  version: 2,
+  // v2 keeps a deal credited whole to (none) once per basis, not once per model; v3 makes the
+  // keys of credits and their totals, and the credits' report index, after a rebuild's finish.
+  version: 3,
   consumes: { streamNamePrefixes: ['journey-', 'contact-', 'opportunity-'] },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('touches')} (
@@ -131,8 +132,6 @@ export const attributionProjection: Projection = {
        amount_minor bigint NOT NULL,
        deals integer NOT NULL
      )`,
-    ...creditIndexes(schema).build,
-    ...creditIndexes(schema).attach,
   ],
   // A rebuild's batches only add inputs, by their keys; its finish reads the touches through
   // their indexes, built before it. (`person_keys` keeps its index: a merge reads it.) The
@@ -153,38 +152,15 @@ export const attributionProjection: Projection = {
   },
   apply: (batch, tx) => writeAttribution(attributionInputs(batch), tx),
   finishRebuild: (transactions) => creditEveryDeal(transactions),
+  // The finish writes every credit and total: keys and the index built from the finished
+  // tables take a fraction of keeping them up to date row by row.
+  primaryKeysAfterCatchUp: () => [
+    { table: 'credits', columns: ['opportunity_id', 'basis', 'model', 'touchpoint_id'] },
+    { table: 'credit_totals', columns: ['model', 'currency', 'dimension', 'anchor_day', 'basis', 'key'] },
+  ],
+  // Reports read one model over a period of anchors, both bases at once (ROAS needs revenue).
+  indexesAfterFinish: (schema: ProjectionSchema) => [indexAfterCatchUp(schema)('credits_model_anchor_at_idx', 'credits', '(model, anchor_at)')],
 };
-
-/**
- * The keys of `credits` and `credit_totals` and the credits' report index: made with the
- * tables, and dropped and made again by a rebuild's finish around writing every row. The keys
- * are built as unique indexes and only then made the tables' primary keys: building a key
- * with ALTER TABLE locks out every other build on its table, CREATE INDEX does not, so a
- * finish builds all three side by side.
- */
-function creditIndexes(schema: ProjectionSchema): { drop: string[]; build: string[]; attach: string[] } {
-  const credits = schema.table('credits');
-  const totals = schema.table('credit_totals');
-  const reportIndex = schema.table('credits_model_anchor_at_idx');
-  return {
-    drop: [
-      `ALTER TABLE ${credits} DROP CONSTRAINT IF EXISTS credits_pkey`,
-      `DROP INDEX IF EXISTS ${reportIndex}`,
-      `ALTER TABLE ${totals} DROP CONSTRAINT IF EXISTS credit_totals_pkey`,
-    ],
-    // Longest first, for a finish that builds two at a time.
-    build: [
-      // Reports read one model over a period of anchors, both bases at once (ROAS needs revenue).
-      `CREATE INDEX credits_model_anchor_at_idx ON ${credits} (model, anchor_at)`,
-      `CREATE UNIQUE INDEX credits_pkey ON ${credits} (opportunity_id, basis, model, touchpoint_id)`,
-      `CREATE UNIQUE INDEX credit_totals_pkey ON ${totals} (model, currency, dimension, anchor_day, basis, key)`,
-    ],
-    attach: [
-      `ALTER TABLE ${credits} ADD CONSTRAINT credits_pkey PRIMARY KEY USING INDEX credits_pkey`,
-      `ALTER TABLE ${totals} ADD CONSTRAINT credit_totals_pkey PRIMARY KEY USING INDEX credit_totals_pkey`,
-    ],
-  };
-}
 
 function attributionSql(tx: ProjectionTransaction): AttributionSql {
   return { table: (name) => tx.schema.table(name), query: (text, parameters) => tx.query(text, parameters) };
@@ -215,21 +191,15 @@ export async function writeAttribution(inputs: AttributionInputs, tx: Projection
  * rows. Parts of the deals are credited in transactions of their own, some at once.
  */
 export async function creditEveryDeal(transactions: RebuildTransactions): Promise<void> {
-  // The keys and index of both tables are built once the rows are in: a sorted build takes a
-  // fraction of keeping them up to date row by row. Nothing reads the version yet, and the
-  // rows are unique by construction.
-  const { deals, indexes } = await transactions.run(async (tx) => {
+  const deals = await transactions.run(async (tx) => {
     const sql = attributionSql(tx);
-    const { drop, ...indexes } = creditIndexes(tx.schema);
-    for (const statement of drop) await sql.query(statement);
     await sql.query(`TRUNCATE ${sql.table('credits')}, ${sql.table('credit_totals')}`);
     // The journeys are read from tables the catch-up has just filled, which have no planner
     // statistics yet. Without them the planner expects each id of a part to match hundreds of
     // rows, and merge-joins a part's ids with the whole of deal_contacts' key: at 106,000 deals
     // a part took 150 to 300 ms in a rebuild's finish, against 30 to 75 ms by key.
     await sql.query(`ANALYZE ${JOURNEY_TABLES.map((table) => sql.table(table)).join(', ')}`);
-    const ids = await sql.query<{ opportunity_id: string }>(`SELECT opportunity_id FROM ${sql.table('deals')} ORDER BY opportunity_id`);
-    return { deals: ids, indexes };
+    return sql.query<{ opportunity_id: string }>(`SELECT opportunity_id FROM ${sql.table('deals')} ORDER BY opportunity_id`);
   });
   const parts: string[][] = [];
   for (let start = 0; start < deals.length; start += RECOMPUTE_CHUNK) {
@@ -259,13 +229,7 @@ export async function creditEveryDeal(transactions: RebuildTransactions): Promis
       await insertTotals(part, attributionSql(tx));
     }),
   );
-  await forEachConcurrently(indexes.build, transactions.parallelism, (statement) =>
-    transactions.run(async (tx) => {
-      await tx.query(statement);
-    }),
-  );
   await transactions.run(async (tx) => {
-    for (const statement of indexes.attach) await tx.query(statement);
     const sql = attributionSql(tx);
     const leads = await sql.query<{ contact_id: string }>(`SELECT contact_id FROM ${sql.table('leads')} ORDER BY contact_id`);
     for (let start = 0; start < leads.length; start += RECOMPUTE_CHUNK) {

@@ -11,8 +11,8 @@ import { abortableSleep, type Lease, type LeaseProvider } from './leases';
 import { formatPosition } from './positions';
 import { boundedMemory, type ForgettingMemory } from './projection-memory';
 import {
-  primaryKeyAfterCatchUp,
   projectionSchema,
+  stepsAfterFinish,
   validateProjection,
   type Projection,
   type ProjectionSchema,
@@ -478,8 +478,7 @@ export class ProjectionRunner {
     await this.runSteps(transactions, (this.projection.indexesAfterCatchUp?.(this.schema) ?? []).map((index) => [index]), lease);
     const { finishRebuild } = this.projection;
     if (finishRebuild) await this.withTransientRetry(() => finishRebuild.call(this.projection, transactions), lease);
-    const keys = (this.projection.primaryKeysAfterCatchUp?.(this.schema) ?? []).map((key) => primaryKeyAfterCatchUp(this.schema, key));
-    await this.runSteps(transactions, [...keys.map(({ build, attach }) => [build, attach]), ...(this.projection.indexesAfterFinish?.(this.schema) ?? []).map((index) => [index])], lease);
+    await this.runSteps(transactions, stepsAfterFinish(this.projection, this.schema), lease);
   }
 
   /** Runs each step's statements in a transaction of its own, as many steps at once as the finish may. */

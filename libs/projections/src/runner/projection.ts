@@ -198,6 +198,21 @@ export function primaryKeyAfterCatchUp(schema: ProjectionSchema, key: PrimaryKey
 }
 
 /**
+ * What a rebuild builds once `finishRebuild` has run: the keys left to the end of the
+ * catch-up, then the indexes of what the finish rewrote. Each step is a list of statements
+ * for a transaction of its own; steps may run side by side.
+ */
+export function stepsAfterFinish(projection: Projection, schema: ProjectionSchema): string[][] {
+  return [
+    ...(projection.primaryKeysAfterCatchUp?.(schema) ?? []).map((key) => {
+      const { build, attach } = primaryKeyAfterCatchUp(schema, key);
+      return [build, attach];
+    }),
+    ...(projection.indexesAfterFinish?.(schema) ?? []).map((index) => [index]),
+  ];
+}
+
+/**
  * What a version's tables are once it serves, as DDL: its tables, then the indexes and keys a
  * rebuild leaves to the end of its catch-up or its finish.
  */
