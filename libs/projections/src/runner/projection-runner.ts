@@ -75,7 +75,10 @@ export interface RunnerSettings {
 
 export const DEFAULT_RUNNER_SETTINGS: RunnerSettings = {
   maxBatchSize: 1_000,
-  catchUpBatchSize: 4_000,
+  // A deal's events written once for several of them, and fewer transactions: 8,000 rebuilt a
+  // million events 3 % quicker than 4,000 when each deal's history came in one append, and
+  // 5–8 % quicker when deals' events came interleaved, as recorded live.
+  catchUpBatchSize: 8_000,
   maxBatchWaitMs: 50,
   catchUpBatchWaitMs: 1_000,
   queueCapacity: 2_000,
