@@ -78,6 +78,22 @@ describe('insertRows against PostgreSQL', () => {
     expect(viaTransaction.find((row) => row.id === 'plain')).toMatchObject({ at_text: '2024-03-01 10:00:00.123+00', big: '9007199254740993' });
   });
 
+  it('stores rows whose COPY input spans many chunks, multi-byte text split nowhere', async () => {
+    const table = await freshTable('many_chunks');
+    const rows = 30_000;
+    const note = (i: number) => `note ${i} é 🎉 ${'x'.repeat(i % 50)}`;
+    await sql.transaction(async (tx) => {
+      await insertRows(tx, table, [
+        { name: 'id', type: 'text', values: Array.from({ length: rows }, (_, i) => `id-${String(i).padStart(6, '0')}`) },
+        { name: 'note', type: 'text', values: Array.from({ length: rows }, (_, i) => note(i)) },
+        { name: 'n', type: 'int', values: Array.from({ length: rows }, (_, i) => i) },
+      ]);
+    });
+    const stored = await sql.query<{ id: string; note: string; n: number }>(`SELECT id, note, n FROM ${table} ORDER BY id`);
+    expect(stored).toHaveLength(rows);
+    expect(stored.every((row, i) => row.n === i && row.note === note(i) && row.id === `id-${String(i).padStart(6, '0')}`)).toBe(true);
+  });
+
   it('keeps nothing of a transaction that fails after its rows went in, nor of one whose rows break a key', async () => {
     const table = await freshTable('rolled_back');
     await expect(

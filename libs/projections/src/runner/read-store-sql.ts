@@ -13,11 +13,11 @@ export interface Sql {
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
   execute<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<SqlResult<Row>>;
   /**
-   * Runs a `COPY … FROM STDIN` statement with `text` (COPY's text format) as its input. Only
-   * inside a transaction, and absent where the server does not take COPY's input over the
-   * connection (embedded PostgreSQL): `insertRows` then inserts instead.
+   * Runs a `COPY … FROM STDIN` statement with `chunks` (COPY's text format, UTF-8, one after
+   * the other) as its input. Only inside a transaction, and absent where the server does not
+   * take COPY's input over the connection (embedded PostgreSQL): `insertRows` then inserts instead.
    */
-  copyFrom?(statement: string, text: string): Promise<void>;
+  copyFrom?(statement: string, chunks: readonly Buffer[]): Promise<void>;
 }
 
 /**
@@ -34,7 +34,7 @@ export function typeOrmReadStore(dataSource: DataSource): ReadStoreSql {
     query: async <Row>(sql: string, parameters?: readonly unknown[]) =>
       (await runQuery<Row>(dataSource, runner, sql, parameters)).rows,
     execute: <Row>(sql: string, parameters?: readonly unknown[]) => runQuery<Row>(dataSource, runner, sql, parameters),
-    ...(runner && copy ? { copyFrom: (statement: string, text: string) => copyInto(runner, statement, text) } : {}),
+    ...(runner && copy ? { copyFrom: (statement: string, chunks: readonly Buffer[]) => copyInto(runner, statement, chunks) } : {}),
   });
   let takesCopy: Promise<boolean> | undefined;
   const serverTakesCopy = () => {
@@ -95,10 +95,12 @@ async function takesCopyInput(dataSource: DataSource): Promise<boolean> {
   return !version.includes('PGlite');
 }
 
-async function copyInto(runner: QueryRunner, statement: string, text: string): Promise<void> {
+async function copyInto(runner: QueryRunner, statement: string, chunks: readonly Buffer[]): Promise<void> {
   // TypeORM's PostgreSQL query runner holds the pooled node-postgres client it connected.
   const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
   const input = client.query(copyFromStdin(statement));
-  input.end(text);
+  // All of it is in memory already: the stream holds the chunks until the server asks for them.
+  for (const chunk of chunks) input.write(chunk);
+  input.end();
   await finished(input);
 }
