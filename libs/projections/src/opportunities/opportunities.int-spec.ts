@@ -416,7 +416,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
   });
 
   // Last: it rebuilds from every deal the tests above wrote, and one of its own.
-  it('rebuilds the same rows one event a batch, each stay written again replaced by its latest version, and then keys them', async () => {
+  it('rebuilds the same rows one event a batch, each deal read back from its stored lists, each stay written again replaced by its latest version, and then keys them', async () => {
     const opportunityId = `opp-${randomUUID()}`;
     const pipeline = await definePipeline(`pl-${randomUUID()}`, 'One by one');
     await opportunityCommand(
@@ -442,14 +442,19 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
       ['proposal', '08-10'],
     ];
     for (const [stageId, day] of moves) await opportunityCommand({ type: 'ChangeStage', data: { opportunityId, pipeline, stageId, changedAt: on(day) } }, on(day));
+    // Recorded late too: the amount held in proposal and negotiation changes from 08-05 on.
+    await opportunityCommand({ type: 'ChangeAmount', data: { opportunityId, amount: { amountMinor: 90_000, currency: 'EUR' }, changedAt: on('08-05') } }, on('08-05'));
+    await opportunityCommand({ type: 'CloseWon', data: { opportunityId, wonAmount: { amountMinor: 85_000, currency: 'EUR' }, closedAt: on('08-25') } }, on('08-25'));
     const head = (await store.headPosition()) as Position;
     await projections.readYourWrites.waitForPosition(OPPORTUNITIES_PROJECTION, head, 10_000);
     // One event a batch: every stage change writes its deal's last stay again, and a late one
     // the stays it lands between: the first stay of the deal above is written three times.
+    // Nothing kept in memory: every batch reads the deal back, its transitions and amounts
+    // from their stored form.
     const rebuilt = { ...opportunitiesProjection, name: `${OPPORTUNITIES_PROJECTION}_one_by_one` };
     const rebuilding = new Projections(
       { store, sql: typeOrmReadStore(dataSource) },
-      { projections: [rebuilt], readStore: { url: postgres.url, embedded: postgres.embedded }, runner: { ...FAST_RUNNER, maxBatchSize: 1 } },
+      { projections: [rebuilt], readStore: { url: postgres.url, embedded: postgres.embedded }, runner: { ...FAST_RUNNER, maxBatchSize: 1, memoryRows: 0 } },
     );
     rebuilding.start();
     try {
@@ -464,7 +469,31 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     ).toEqual([
       { seq: 1, stage_id: 'discovery', exited_at: new Date(on('08-10')) },
       { seq: 2, stage_id: 'proposal', exited_at: new Date(on('08-20')) },
-      { seq: 3, stage_id: 'negotiation', exited_at: null },
+      { seq: 3, stage_id: 'negotiation', exited_at: new Date(on('08-25')) },
+    ]);
+    expect(
+      await rows(`SELECT kind, effective_at, amount_minor::int AS amount_minor FROM ${rebuiltSchema}.opportunity_amount_history WHERE opportunity_id = $1 ORDER BY effective_at`, [
+        opportunityId,
+      ]),
+    ).toEqual([
+      { kind: 'expected', effective_at: new Date(on('08-01')), amount_minor: 70_000 },
+      { kind: 'expected', effective_at: new Date(on('08-05')), amount_minor: 90_000 },
+      { kind: 'won', effective_at: new Date(on('08-25')), amount_minor: 85_000 },
+    ]);
+    const [stored] = await rows<{ transitions: unknown; amounts: unknown }>(`SELECT transitions, amounts FROM ${rebuiltSchema}.opportunities WHERE opportunity_id = $1`, [
+      opportunityId,
+    ]);
+    expect(stored.transitions).toEqual([
+      ['opened', 'discovery', on('08-01'), expect.any(String)],
+      ['stage_change', 'negotiation', on('08-20'), expect.any(String)],
+      ['stage_change', 'proposal', on('08-10'), expect.any(String)],
+      // A close names the stage the deal was in as the write side saw it: the last one moved to.
+      ['won', 'proposal', on('08-25'), expect.any(String)],
+    ]);
+    expect(stored.amounts).toEqual([
+      ['expected', 70_000, 'EUR', on('08-01'), expect.any(String)],
+      ['expected', 90_000, 'EUR', on('08-05'), expect.any(String)],
+      ['won', 85_000, 'EUR', on('08-25'), expect.any(String)],
     ]);
     expect(await checksumsOfSchema(sql, rebuiltSchema)).toEqual(await checksumsOfSchema(sql, SCHEMA));
     expect(await rows(`SELECT count(*)::int AS count FROM ${rebuiltSchema}.stay_replacements`)).toEqual([{ count: 0 }]);
