@@ -39,8 +39,8 @@ const ROOT = join(__dirname, '..', '..', '..');
 const USAGE = `npm run bench:projections -- [--opportunities N] [--clients N] [--requests N] [--batch-size N] [--seed N]
   [--pause-ms N] [--keep-database] [--separate-reads] [--interleaved]
 
-Rebuild of every read model from a generated sales history, which feeds pipelines and opportunities
-(about nine and a half events a deal; the default 106,000 deals make just over 1,000,000 events),
+Rebuild of every read model from a generated sales history, which feeds pipelines, opportunities and
+attribution's deal inputs (about nine and a half events a deal; the default 106,000 deals make just over 1,000,000 events),
 in a process of its own as the projector runs it, against a raw read of $all (in a process of its
 own too, timed before and after the rebuild; the quicker read is the baseline)
 and a bulk load of the same final rows, in the same run (COPY into bare tables, then their keys

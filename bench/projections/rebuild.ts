@@ -26,8 +26,8 @@ export interface RebuildResult {
 /**
  * The projections benchmark's rebuild, in a process of its own as the projector runs in
  * production: every read model rebuilt from position 0, as after a deploy of new versions,
- * until each has passed the head. Only pipelines and opportunities consume the history; the
- * others follow `$all` with filters that drop it. Usage: rebuild.js '<RebuildRequest as JSON>'
+ * until each has passed the head. Pipelines, opportunities and attribution (its deals and their
+ * contacts) consume the history; the others follow `$all` with filters that drop it. Usage: rebuild.js '<RebuildRequest as JSON>'
  */
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? 'null') as RebuildRequest | null;
