@@ -27,6 +27,7 @@ import { prepareEvent, toEnvelope, toEventData, upcastEnvelope, type PreparedEve
 import { CatchUpSubscription, isEnvelope, type AllSubscription, type SubscribeToAllOptions } from './subscription';
 import { toServerFilter } from './subscription-filter';
 import { UpcasterRegistry } from './upcasters';
+import { widenReceiveWindow } from './receive-window';
 
 export interface EventStoreOptions {
   /** e.g. `esdb://localhost:2113?tls=false` */
@@ -92,6 +93,7 @@ export class EventStore {
   private closing: Promise<void> | undefined;
 
   constructor(options: EventStoreOptions) {
+    widenReceiveWindow();
     this.client = EventStoreDBClient.connectionString(options.connectionString);
     this.connectionString = options.connectionString;
     this.upcasters = options.upcasters ?? new UpcasterRegistry();

@@ -4,6 +4,7 @@ import type { Position } from './envelope';
 import { DueAfterEvents } from './due-after-events';
 import { fromClientError, isTransientStoreError } from './errors';
 import { packEnvelope, storedEnvelope, type PackedEnvelope } from './serialization';
+import { widenReceiveWindow } from './receive-window';
 import { toServerFilter, type SubscriptionFilter } from './subscription-filter';
 
 /** What the reading thread is started with. */
@@ -44,6 +45,7 @@ export type ReaderControl = { kind: 'taken'; count: number } | { kind: 'stop' };
  * taken, so a slow consumer slows the read, as with a subscription of its own.
  */
 export function readAll(port: MessagePort, settings: ReaderSettings): void {
+  widenReceiveWindow();
   const client = EventStoreDBClient.connectionString(settings.connectionString);
   const markers = new DueAfterEvents<ReaderMessage>();
   /** Records taken from the client, events read for sending (the batch not yet posted among them), and those the other side took. */
