@@ -22,12 +22,15 @@ describe('SharedCatchUp against the event-store dev server', () => {
   /** What the feed asked of the store, in order. */
   let asked: SubscribeToAllOptions[];
   let opened: AllSubscription[];
+  /** Where the feed read events again from, for late consumers. */
+  let readAgain: Array<Position | 'start'>;
   let feed: SharedCatchUp;
   const consumers: Consumer[] = [];
 
   function newFeed(settings: Partial<SharedCatchUpSettings> = {}): SharedCatchUp {
     asked = [];
     opened = [];
+    readAgain = [];
     return new SharedCatchUp(
       {
         subscribeToAll: (options): AllSubscription => {
@@ -36,8 +39,12 @@ describe('SharedCatchUp against the event-store dev server', () => {
           opened.push(subscription);
           return subscription;
         },
+        readAll: (options) => {
+          readAgain.push(options.from);
+          return store.readAll(options);
+        },
       },
-      { gatherMs: 100, retainEvents: 50, checkpointEvery: 5, ...settings },
+      { gatherMs: 100, joinWithinEvents: 50, checkpointEvery: 5, ...settings },
     );
   }
 
@@ -151,7 +158,7 @@ describe('SharedCatchUp against the event-store dev server', () => {
     }
   });
 
-  it('lets a consumer arriving while the read is under way join it, handing it the kept events first', async () => {
+  it('lets a consumer arriving while the read is under way join it, once handed the events before, read again from the store', async () => {
     const deals = uniqueCategory('deal');
     const expected = await append(`${deals}-1`, 30);
     const { handle, release } = holdAt('Noted10');
@@ -165,6 +172,26 @@ describe('SharedCatchUp against the event-store dev server', () => {
     expect(seen(early)).toEqual(expected);
     expect(seen(late)).toEqual(expected);
     expect(fromStart()).toHaveLength(1);
+    expect(readAgain).toEqual(['start']);
+  });
+
+  it('gives a consumer arriving further behind the read than joinWithinEvents a read of its own', async () => {
+    feed = newFeed({ joinWithinEvents: 8 });
+    const deals = uniqueCategory('deal');
+    const expected = await append(`${deals}-1`, 40);
+    const { handle, release } = holdAt('Noted30');
+    const early = consume({ streamNamePrefixes: [deals] }, { handle });
+    await waitUntil(() => early.events.length === 30, 'the early consumer to hold the read at its 31st event');
+
+    const late = consume({ streamNamePrefixes: [deals] });
+    await waitUntil(() => late.caughtUp > 0, 'the late consumer caught up on its own');
+    release();
+    await waitUntil(() => early.caughtUp > 0, 'the early consumer caught up');
+
+    expect(seen(early)).toEqual(expected);
+    expect(seen(late)).toEqual(expected);
+    expect(fromStart()).toHaveLength(2);
+    expect(readAgain).toEqual([]);
   });
 
   it('gives a late consumer its own read when the shared one does not bring its events', async () => {

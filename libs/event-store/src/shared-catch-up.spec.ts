@@ -1,5 +1,23 @@
+import type { RecordedEnvelope } from './envelope';
 import { covers, SharedCatchUp, unionFilter, type SubscriptionSource } from './shared-catch-up';
 import type { AllSubscription, SubscribeToAllOptions } from './subscription';
+import { someMetadata, sleep } from './test-support/fixtures';
+
+/** A subscription of the store that never delivers by itself: the test hands events to `handle`. */
+const idleSubscription = () => ({ closed: new Promise<void>(() => undefined), stop: async () => undefined }) as unknown as AllSubscription;
+
+function dealEvent(commit: bigint): RecordedEnvelope {
+  return {
+    eventId: `00000000-0000-4000-8000-${String(commit).padStart(12, '0')}`,
+    type: 'Noted',
+    data: {},
+    metadata: { ...someMetadata(), occurredAt: '2024-05-02T10:00:00.000Z', schemaVersion: 1 },
+    streamName: 'deal-1',
+    revision: commit,
+    position: { commit, prepare: commit },
+    recordedAt: new Date('2024-05-02T10:00:00.000Z'),
+  };
+}
 
 describe('SharedCatchUp', () => {
   it('asks the store for checkpoints at about the pace its members get one for events they drop', async () => {
@@ -7,16 +25,50 @@ describe('SharedCatchUp', () => {
     const store: SubscriptionSource = {
       subscribeToAll: (options) => {
         opened.push(options);
-        return { closed: new Promise<void>(() => undefined), stop: async () => undefined } as unknown as AllSubscription;
+        return idleSubscription();
       },
+      readAll: () => ({ [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true as const, value: undefined }) }) }),
     };
     const shared = new SharedCatchUp(store, { gatherMs: 1, checkpointEvery: 1_000 });
     const member = shared.subscribeToAll({ from: 'start', filter: { streamNamePrefixes: ['deal-'] }, handle: () => undefined });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
 
     // 32 × the store's search window of 32 events: a checkpoint every 1,024 events, not every 32.
     expect(opened.map((options) => options.checkpointInterval)).toEqual([32]);
     await member.stop();
+  });
+
+  it('gives a late member whose earlier events cannot be read again a subscription of its own from its position', async () => {
+    const opened: SubscribeToAllOptions[] = [];
+    let readsAgain = 0;
+    const store: SubscriptionSource = {
+      subscribeToAll: (options) => {
+        opened.push(options);
+        return idleSubscription();
+      },
+      readAll: () => {
+        readsAgain++;
+        return { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('The event store is unavailable')) }) };
+      },
+    };
+    const shared = new SharedCatchUp(store, { gatherMs: 1, checkpointEvery: 1_000 });
+    const filter = { streamNamePrefixes: ['deal-'] };
+    const early: RecordedEnvelope[] = [];
+    const late: RecordedEnvelope[] = [];
+    const members = [shared.subscribeToAll({ from: 'start', filter, handle: (event) => void early.push(event) })];
+    await sleep(20);
+    const read = opened[0];
+    await read.handle(dealEvent(10n));
+    members.push(shared.subscribeToAll({ from: 'start', filter, handle: (event) => void late.push(event) }));
+    await read.handle(dealEvent(20n));
+
+    // The read went on for the early member; the late one subscribed from where it stood.
+    expect(early.map((event) => event.position.commit)).toEqual([10n, 20n]);
+    expect(late).toEqual([]);
+    expect(readsAgain).toBe(1);
+    expect(opened.map((options) => options.from)).toEqual(['start', 'start']);
+    expect(opened[1].filter).toEqual(filter);
+    await Promise.all(members.map((member) => member.stop()));
   });
 });
 

@@ -18,8 +18,12 @@ export interface AllFeed {
 export interface SharedCatchUpSettings {
   /** How long a new read waits for other consumers starting at the same position before it opens. */
   gatherMs: number;
-  /** Events a read keeps after delivering them, so that a consumer arriving a little late still joins it. */
-  retainEvents: number;
+  /**
+   * How far behind a read (in events it has handed over) a consumer arriving late may start
+   * and still join it: the read reads the events in between from the store for it, then
+   * takes it along. Further behind, the consumer gets a read of its own.
+   */
+  joinWithinEvents: number;
   /** A consumer whose filter has dropped this many events in a row is given a checkpoint. */
   checkpointEvery: number;
   /**
@@ -31,7 +35,7 @@ export interface SharedCatchUpSettings {
 
 export const DEFAULT_SHARED_CATCH_UP: SharedCatchUpSettings = {
   gatherMs: 250,
-  retainEvents: 20_000,
+  joinWithinEvents: 20_000,
   checkpointEvery: 1_000,
   readOffThread: true,
 };
@@ -44,15 +48,21 @@ const SERVER_SEARCH_WINDOW = 32;
 /** The store, as far as a SharedCatchUp needs it. */
 export interface SubscriptionSource {
   subscribeToAll(options: SubscribeToAllOptions): AllSubscription;
+  /** Events at or after `from` in `$all` order, upcast as subscriptions hand them over; ended early by breaking out. */
+  readAll(options: { from: Position | 'start' }): AsyncIterable<RecordedEnvelope>;
 }
+
+/** Positions a SharedRead notes, evenly spread over the last `joinWithinEvents` events it handed over. */
+const JOIN_MARKS = 16;
 
 /**
  * Lets consumers that catch up over the same part of `$all` share one read of it: the store
  * sends, and the client decodes, each event once, and every consumer gets the events its own
  * filter passes, in order, as from a subscription of its own. Consumers starting at the same
  * place within `gatherMs` of each other share from the start; one arriving later joins a read
- * that has not passed its position by more than `retainEvents` events, and is handed those
- * first. A shared read goes at the pace of its slowest consumer.
+ * that has not passed its position by more than about `joinWithinEvents` events, once it has
+ * been handed those, read again from the store. A shared read goes at the pace of its slowest
+ * consumer.
  *
  * Sharing ends where catching up ends: once a shared read reaches the end of `$all`, each of
  * its consumers goes on with a subscription of its own from there, so that following the log
@@ -229,9 +239,16 @@ class SharedRead {
   /** Members that arrived after the read opened, admitted before its next event. */
   private readonly arriving: Member[] = [];
   private filter: SubscriptionFilter | undefined;
-  /** Events handed over lately, for members arriving late; `floor` is the position before the first of them. */
-  private retained: RecordedEnvelope[] = [];
+  /**
+   * The oldest position a member arriving late may start from: about `joinWithinEvents`
+   * events back, moved on by the positions noted every `markEvery` events (`marks`). Only
+   * positions are kept: events kept for late members, all of them, lived on through the
+   * collector's copies of the young generation and into the old one.
+   */
   private floor: From;
+  private readonly marks: Position[] = [];
+  private readonly markEvery: number;
+  private handed = 0;
   /** The last position this read handed over: an event or a checkpoint. */
   private last: From;
   private source: AllSubscription | undefined;
@@ -247,13 +264,14 @@ class SharedRead {
   ) {
     this.floor = from;
     this.last = from;
+    this.markEvery = Math.max(1, Math.ceil(settings.joinWithinEvents / JOIN_MARKS));
     this.gatherDeadline = Date.now() + 4 * settings.gatherMs;
   }
 
   /**
    * While gathering: a member starting at the same place. While reading: a member whose
    * events this read brings (its filter within the read's) and whose position lies between
-   * the oldest event kept and the last handed over.
+   * the floor and the last handed over.
    */
   canTake(member: Member): boolean {
     const { from, filter } = member.options;
@@ -319,7 +337,7 @@ class SharedRead {
   /** Every member's turn at one event, one after the other; a promise only while one of them is at work. */
   private handOver(event: RecordedEnvelope): Promise<void> | undefined {
     if (this.arriving.length > 0) return this.admitArriving().then(() => this.handOver(event));
-    this.retain(event);
+    this.mark(event.position);
     this.last = event.position;
     const { members } = this;
     for (let index = 0; index < members.length; index++) {
@@ -345,13 +363,19 @@ class SharedRead {
     for (const member of members) await member.goOwnWay(this.last);
   }
 
-  /** Members that arrived while reading: first the kept events after their position, then along with the rest. */
+  /**
+   * Members that arrived while reading: first the events between their position and this
+   * read's, read again from the store (the read waits meanwhile), then along with the rest.
+   * A member whose events cannot be read again goes on with a subscription of its own.
+   */
   private async admitArriving(): Promise<void> {
     while (this.arriving.length > 0) {
       const member = this.arriving.shift() as Member;
-      for (const event of this.retained) {
-        if (!member.active) break;
-        await member.offer(event, this.settings.checkpointEvery);
+      try {
+        await this.bridge(member);
+      } catch {
+        await member.goOwnWay(member.delivered);
+        continue;
       }
       if (!member.active) continue;
       if (this.last !== 'start') await member.checkpoint(this.last);
@@ -359,21 +383,27 @@ class SharedRead {
     }
   }
 
-  private retain(event: RecordedEnvelope): void {
-    this.retained.push(event);
-    // Trimmed by halves, so that keeping costs no more than a push on average.
-    if (this.retained.length >= 2 * this.settings.retainEvents) {
-      const dropped = this.retained.length - this.settings.retainEvents;
-      this.floor = this.retained[dropped - 1].position;
-      this.retained = this.retained.slice(dropped);
+  /** Hands `member` the events after its position up to the last this read handed over. */
+  private async bridge(member: Member): Promise<void> {
+    if (!isAfter(this.last, member.delivered)) return;
+    for await (const event of this.store.readAll({ from: member.delivered })) {
+      if (!member.active || isAfter(event.position, this.last)) return;
+      await member.offer(event, this.settings.checkpointEvery);
     }
+  }
+
+  /** Notes every `markEvery`-th position; the floor follows the oldest of the last JOIN_MARKS. */
+  private mark(position: Position): void {
+    if (++this.handed % this.markEvery !== 0) return;
+    this.marks.push(position);
+    if (this.marks.length > JOIN_MARKS) this.floor = this.marks.shift() as Position;
   }
 
   private end(): void {
     if (this.state === 'ended') return;
     this.state = 'ended';
     clearTimeout(this.gatherTimer);
-    this.retained = [];
+    this.marks.length = 0;
     this.onEnded(this);
     // Not awaited from inside the source's own callbacks, which stop() would wait for.
     this.stopped = this.source?.stop();
