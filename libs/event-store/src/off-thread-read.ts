@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { toPosition, type Position, type RecordedEnvelope } from './envelope';
 import { EventStoreFailureError, EventStoreUnavailableError } from './errors';
 import { unpackEnvelope, type PackedEnvelope } from './serialization';
+import { requireInteger } from './settings';
 import type { ReaderControl, ReaderMessage, ReaderSettings } from './off-thread-read.worker';
 
 export interface OffThreadReadOptions {
@@ -157,11 +158,6 @@ export class OffThreadRead extends EventEmitter {
     this.finished = true;
     this.emit(event);
   }
-}
-
-/** Refuses a setting that is given but is not an integer of at least `least`, naming it. */
-function requireInteger(value: number | undefined, field: string, least: number): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= least)) throw new RangeError(`${field} must be an integer of at least ${least}, not ${value}`);
 }
 
 /**

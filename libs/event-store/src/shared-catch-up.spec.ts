@@ -6,6 +6,9 @@ import { someMetadata, sleep } from './test-support/fixtures';
 /** A subscription of the store that never delivers by itself: the test hands events to `handle`. */
 const idleSubscription = () => ({ closed: new Promise<void>(() => undefined), stop: async () => undefined }) as unknown as AllSubscription;
 
+/** A read of the store that finds nothing. */
+const readsNothing = (): AsyncIterable<RecordedEnvelope> => ({ [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true as const, value: undefined }) }) });
+
 function dealEvent(commit: bigint): RecordedEnvelope {
   return {
     eventId: `00000000-0000-4000-8000-${String(commit).padStart(12, '0')}`,
@@ -27,7 +30,7 @@ describe('SharedCatchUp', () => {
         opened.push(options);
         return idleSubscription();
       },
-      readAll: () => ({ [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true as const, value: undefined }) }) }),
+      readAll: readsNothing,
     };
     const shared = new SharedCatchUp(store, { gatherMs: 1, checkpointEvery: 1_000 });
     const member = shared.subscribeToAll({ from: 'start', filter: { streamNamePrefixes: ['deal-'] }, handle: () => undefined });
@@ -36,6 +39,14 @@ describe('SharedCatchUp', () => {
     // 32 × the store's search window of 32 events: a checkpoint every 1,024 events, not every 32.
     expect(opened.map((options) => options.checkpointInterval)).toEqual([32]);
     await member.stop();
+  });
+
+  it('refuses settings that are not whole numbers in range, naming the setting and the rule', () => {
+    const store: SubscriptionSource = { subscribeToAll: () => idleSubscription(), readAll: readsNothing };
+    expect(() => new SharedCatchUp(store, { joinWithinEvents: 0 })).toThrow('joinWithinEvents must be an integer of at least 1, not 0');
+    expect(() => new SharedCatchUp(store, { checkpointEvery: 2.5 })).toThrow('checkpointEvery must be an integer of at least 1, not 2.5');
+    expect(() => new SharedCatchUp(store, { gatherMs: -1 })).toThrow('gatherMs must be an integer of at least 0, not -1');
+    expect(() => new SharedCatchUp(store, { joinWithinEvents: undefined })).not.toThrow();
   });
 
   it('gives a late member whose earlier events cannot be read again a subscription of its own from its position', async () => {

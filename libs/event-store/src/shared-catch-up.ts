@@ -1,4 +1,5 @@
 import { comparePositions, type Position, type RecordedEnvelope } from './envelope';
+import { requireInteger } from './settings';
 import type { AllSubscription, SubscribeToAllOptions } from './subscription';
 import { eventMatcher, type SubscriptionFilter } from './subscription-filter';
 
@@ -77,7 +78,13 @@ export class SharedCatchUp implements AllFeed {
     private readonly store: SubscriptionSource,
     settings: Partial<SharedCatchUpSettings> = {},
   ) {
-    this.settings = { ...DEFAULT_SHARED_CATCH_UP, ...settings };
+    // A setting given as undefined keeps its default.
+    const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+    this.settings = { ...DEFAULT_SHARED_CATCH_UP, ...given };
+    const { gatherMs, joinWithinEvents, checkpointEvery } = this.settings;
+    requireInteger(gatherMs, 'gatherMs', 0);
+    requireInteger(joinWithinEvents, 'joinWithinEvents', 1);
+    requireInteger(checkpointEvery, 'checkpointEvery', 1);
   }
 
   /** Shared reads open now (gathering or reading): for status and tests. */
