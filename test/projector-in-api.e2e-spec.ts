@@ -97,10 +97,10 @@ describe('Projections in the running processes', () => {
       const readStore = api.app.get(DataSource);
       const query = (text: string, parameters: unknown[]) => readStore.query(text, parameters);
       expect(
-        await query('SELECT name, revision FROM rm_pipelines_v2.pipelines WHERE pipeline_id = $1', [pipelineId]),
+        await query('SELECT name, revision FROM rm_pipelines_v3.pipelines WHERE pipeline_id = $1', [pipelineId]),
       ).toEqual([{ name: 'Enterprise', revision: 1 }]);
       expect(
-        await query('SELECT stage_id, stage_order FROM rm_pipelines_v2.pipeline_stages WHERE pipeline_id = $1 ORDER BY stage_order', [
+        await query('SELECT stage_id, stage_order FROM rm_pipelines_v3.pipeline_stages WHERE pipeline_id = $1 ORDER BY stage_order', [
           pipelineId,
         ]),
       ).toEqual([
@@ -209,7 +209,7 @@ describe('Projections in the running processes', () => {
         ]),
       ).toEqual([{ stage_id: 'discovery', status: 'open' }]);
       expect(
-        await queryServer(postgres.url, 'SELECT name FROM rm_pipelines_v2.pipelines WHERE pipeline_id = $1', [pipelineId]),
+        await queryServer(postgres.url, 'SELECT name FROM rm_pipelines_v3.pipelines WHERE pipeline_id = $1', [pipelineId]),
       ).toEqual([{ name: 'SMB' }]);
     });
   });

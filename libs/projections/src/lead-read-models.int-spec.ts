@@ -137,7 +137,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
       await rows(
         `SELECT email, first_name, last_name, company_name, lifecycle_stage, score, sales_verdict, sales_verdict_at,
                 converting_source, converting_campaign_id, account_id, merged_into_contact_id, captured_at
-           FROM rm_contacts_v2.contacts WHERE contact_id = $1`,
+           FROM rm_contacts_v3.contacts WHERE contact_id = $1`,
         [contactId],
       ),
     ).toEqual([
@@ -160,7 +160,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
     ]);
     expect(
       await rows(
-        'SELECT anonymous_id, linked_at, linked_by FROM rm_contacts_v2.contact_identity_links WHERE contact_id = $1 ORDER BY anonymous_id',
+        'SELECT anonymous_id, linked_at, linked_by FROM rm_contacts_v3.contact_identity_links WHERE contact_id = $1 ORDER BY anonymous_id',
         [contactId],
       ),
     ).toEqual(
@@ -171,7 +171,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
     );
     expect(
       await rows(
-        `SELECT stage, first_entered_at, last_entered_at, entries FROM rm_contacts_v2.contact_lifecycle_stages
+        `SELECT stage, first_entered_at, last_entered_at, entries FROM rm_contacts_v3.contact_lifecycle_stages
           WHERE contact_id = $1 ORDER BY first_entered_at`,
         [contactId],
       ),
@@ -182,7 +182,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
     ]);
     expect(
       await rows(
-        `SELECT decision, reason, note, decided_by, decided_at, lifecycle_stage FROM rm_contacts_v2.lead_decisions
+        `SELECT decision, reason, note, decided_by, decided_at, lifecycle_stage FROM rm_contacts_v3.lead_decisions
           WHERE contact_id = $1 ORDER BY commit_position`,
         [contactId],
       ),
@@ -207,7 +207,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
     await projections.readYourWrites.waitForPosition('contacts', merged, 10_000);
 
     expect(
-      await rows('SELECT contact_id, merged_into_contact_id FROM rm_contacts_v2.contacts WHERE contact_id = ANY($1) ORDER BY contact_id = $2', [
+      await rows('SELECT contact_id, merged_into_contact_id FROM rm_contacts_v3.contacts WHERE contact_id = ANY($1) ORDER BY contact_id = $2', [
         [survivorId, duplicateId],
         duplicateId,
       ]),
@@ -216,7 +216,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
       { contact_id: duplicateId, merged_into_contact_id: survivorId },
     ]);
     expect(
-      await rows('SELECT linked_at, linked_by FROM rm_contacts_v2.contact_identity_links WHERE contact_id = $1 AND anonymous_id = $2', [
+      await rows('SELECT linked_at, linked_by FROM rm_contacts_v3.contact_identity_links WHERE contact_id = $1 AND anonymous_id = $2', [
         survivorId,
         `cookie-${duplicateId}`,
       ]),
@@ -254,7 +254,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
       await rows(
         `SELECT touchpoint_id, person_key, contact_id, anonymous_id, account_id, kind, channel, utm_source, utm_medium,
                 utm_campaign, campaign_id, occurred_at, commit_position::text AS commit_position, interaction
-           FROM rm_touchpoints_v1.touchpoints WHERE person_key = ANY($1) ORDER BY occurred_at`,
+           FROM rm_touchpoints_v2.touchpoints WHERE person_key = ANY($1) ORDER BY occurred_at`,
         [[`anon-${anonymousId}`, contactId]],
       ),
     ).toEqual([
@@ -311,7 +311,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
       await rows(
         `SELECT name, channel, utm_source, utm_medium, utm_campaign, budget_minor::int AS budget_minor, currency,
                 start_date::text AS start_date, end_date::text AS end_date
-           FROM rm_campaigns_v1.campaigns WHERE campaign_id = $1`,
+           FROM rm_campaigns_v2.campaigns WHERE campaign_id = $1`,
         [campaignId],
       ),
     ).toEqual([
@@ -330,7 +330,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
     expect(
       await rows(
         `SELECT day::text AS day, source, amount_minor::int AS amount_minor, currency, recorded_at, corrected_at, corrections
-           FROM rm_campaigns_v1.campaign_daily_spend WHERE campaign_id = $1 ORDER BY day`,
+           FROM rm_campaigns_v2.campaign_daily_spend WHERE campaign_id = $1 ORDER BY day`,
         [campaignId],
       ),
     ).toEqual([

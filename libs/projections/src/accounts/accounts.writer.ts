@@ -1,4 +1,4 @@
-import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
+import { IDENTIFIER, type Projection, type ProjectionSchema, type ProjectionTransaction } from '../runner/projection';
 import { accountChanges, type AccountChanges } from './accounts.projection';
 
 export const ACCOUNTS_PROJECTION = 'accounts';
@@ -6,11 +6,12 @@ export const ACCOUNTS_PROJECTION = 'accounts';
 /** `accounts`: one row per company. Who works there is in the contacts projection (`contact_accounts`). */
 export const accountsProjection: Projection = {
   name: ACCOUNTS_PROJECTION,
-  version: 1,
+  // v2 compares identifiers by their bytes (IDENTIFIER).
+  version: 2,
   consumes: { streamNamePrefixes: ['account-'] },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('accounts')} (
-       account_id text PRIMARY KEY,
+       account_id ${IDENTIFIER} PRIMARY KEY,
        name text NOT NULL,
        domain text NOT NULL,
        industry text,

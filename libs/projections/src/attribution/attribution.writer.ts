@@ -1,6 +1,6 @@
 import { DEFAULT_LOOKBACK_DAYS, dimensions, type Basis } from '@revops/attribution';
 import { forEachConcurrently } from '@revops/platform';
-import { indexAfterCatchUp, type Projection, type ProjectionSchema, type ProjectionTransaction, type RebuildTransactions } from '../runner/projection';
+import { IDENTIFIER, indexAfterCatchUp, type Projection, type ProjectionSchema, type ProjectionTransaction, type RebuildTransactions } from '../runner/projection';
 import { JOURNEY_TABLES, lastTouchAtOrBefore, readDealJourneys, type AttributionSql } from './attribution-journeys';
 import { dimensionColumns } from './attribution-keys';
 import { utcText } from '../runner/utc-text';
@@ -37,19 +37,20 @@ const milestoneTouchColumns = (['lead', 'mql'] as const).flatMap((moment) =>
 export const attributionProjection: Projection = {
   name: ATTRIBUTION_PROJECTION,
   // v2 keeps a deal credited whole to (none) once per basis, not once per model; v3 makes the
-  // keys of credits and their totals, and the credits' report index, after a rebuild's finish.
-  version: 3,
+  // keys of credits and their totals, and the credits' report index, after a rebuild's finish;
+  // v4 compares identifiers by their bytes (IDENTIFIER).
+  version: 4,
   consumes: { streamNamePrefixes: ['journey-', 'contact-', 'opportunity-'] },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('touches')} (
-       touchpoint_id text PRIMARY KEY,
-       person_key text NOT NULL,
-       account_id text,
+       touchpoint_id ${IDENTIFIER} PRIMARY KEY,
+       person_key ${IDENTIFIER} NOT NULL,
+       account_id ${IDENTIFIER},
        occurred_at timestamptz NOT NULL,
        commit_position numeric(20,0) NOT NULL,
        kind text NOT NULL,
        channel text NOT NULL,
-       campaign_id text,
+       campaign_id ${IDENTIFIER},
        source text,
        medium text,
        content text
@@ -57,21 +58,21 @@ export const attributionProjection: Projection = {
     // Person keys other than the contact's own id that lead to its touches: stitched anonymous
     // histories, and every key of a contact merged into it.
     `CREATE TABLE ${schema.table('person_keys')} (
-       person_key text NOT NULL,
-       contact_id text NOT NULL,
+       person_key ${IDENTIFIER} NOT NULL,
+       contact_id ${IDENTIFIER} NOT NULL,
        PRIMARY KEY (person_key, contact_id)
      )`,
     `CREATE INDEX ON ${schema.table('person_keys')} (contact_id)`,
     // A contact's first capture as a lead (the LC milestone) and first entry into MQL.
     `CREATE TABLE ${schema.table('leads')} (
-       contact_id text PRIMARY KEY,
+       contact_id ${IDENTIFIER} PRIMARY KEY,
        lead_at timestamptz,
        mql_at timestamptz,
        -- The last touch at or before each moment (within the default lookback), with its value
        -- of every dimension: what made the lead, and the MQL, as reports count them.
-       ${milestoneTouchColumns.map((column) => `${column} text,`).join('\n       ')}
+       ${milestoneTouchColumns.map((column) => `${column} ${column.endsWith('_id') ? IDENTIFIER : 'text'},`).join('\n       ')}
        -- A contact merged into another is its duplicate: reports count the survivor only.
-       merged_into text
+       merged_into ${IDENTIFIER}
      )`,
     // The log position of the last event that changed any input: results derived from the
     // inputs (the data-driven models) stay valid while it stands still. A position, not a
@@ -82,8 +83,8 @@ export const attributionProjection: Projection = {
      )`,
     `INSERT INTO ${schema.table('inputs_changed')} (commit_position) VALUES (0)`,
     `CREATE TABLE ${schema.table('deals')} (
-       opportunity_id text PRIMARY KEY,
-       account_id text NOT NULL,
+       opportunity_id ${IDENTIFIER} PRIMARY KEY,
+       account_id ${IDENTIFIER} NOT NULL,
        opened_at timestamptz NOT NULL,
        amount_minor bigint NOT NULL,
        currency char(3) NOT NULL,
@@ -92,17 +93,17 @@ export const attributionProjection: Projection = {
        won_currency char(3)
      )`,
     `CREATE TABLE ${schema.table('deal_contacts')} (
-       opportunity_id text NOT NULL,
-       contact_id text NOT NULL,
+       opportunity_id ${IDENTIFIER} NOT NULL,
+       contact_id ${IDENTIFIER} NOT NULL,
        PRIMARY KEY (opportunity_id, contact_id)
      )`,
     `CREATE TABLE ${schema.table('credits')} (
-       opportunity_id text NOT NULL,
+       opportunity_id ${IDENTIFIER} NOT NULL,
        basis text NOT NULL CHECK (basis IN ('PIPELINE', 'REVENUE')),
        -- EVERY_STORED_MODEL ('(all)') for a basis every model credits whole to '(none)'.
        model text NOT NULL,
        -- '(none)' when the deal has no eligible touch and is credited whole to no marketing.
-       touchpoint_id text NOT NULL,
+       touchpoint_id ${IDENTIFIER} NOT NULL,
        ordinal integer NOT NULL,
        anchor_at timestamptz NOT NULL,
        currency char(3) NOT NULL,
@@ -112,7 +113,7 @@ export const attributionProjection: Projection = {
        occurred_at timestamptz,
        kind text,
        channel text,
-       campaign_id text,
+       campaign_id ${IDENTIFIER},
        source text,
        medium text,
        content text

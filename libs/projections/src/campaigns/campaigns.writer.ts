@@ -1,4 +1,4 @@
-import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
+import { IDENTIFIER, type Projection, type ProjectionSchema, type ProjectionTransaction } from '../runner/projection';
 import { campaignChanges, type CampaignChanges } from './campaigns.projection';
 
 export const CAMPAIGNS_PROJECTION = 'campaigns';
@@ -6,11 +6,12 @@ export const CAMPAIGNS_PROJECTION = 'campaigns';
 /** `campaigns` (one row per campaign) and `campaign_daily_spend` (per campaign, day and source). */
 export const campaignsProjection: Projection = {
   name: CAMPAIGNS_PROJECTION,
-  version: 1,
+  // v2 compares identifiers by their bytes (IDENTIFIER).
+  version: 2,
   consumes: { streamNamePrefixes: ['campaign-'] },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('campaigns')} (
-       campaign_id text PRIMARY KEY,
+       campaign_id ${IDENTIFIER} PRIMARY KEY,
        name text NOT NULL,
        channel text NOT NULL,
        utm_source text,
@@ -27,7 +28,7 @@ export const campaignsProjection: Projection = {
     // Touchpoints that carry no campaign id are matched to campaigns by their tagging.
     `CREATE INDEX ON ${schema.table('campaigns')} (utm_source, utm_medium, utm_campaign)`,
     `CREATE TABLE ${schema.table('campaign_daily_spend')} (
-       campaign_id text NOT NULL,
+       campaign_id ${IDENTIFIER} NOT NULL,
        day date NOT NULL,
        source text NOT NULL,
        amount_minor bigint NOT NULL,

@@ -1,5 +1,5 @@
 import type { LifecycleStage } from '@revops/domain';
-import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
+import { IDENTIFIER, type Projection, type ProjectionSchema, type ProjectionTransaction } from '../runner/projection';
 import { contactChanges, contactIdsOf, type ContactChanges, type ContactRow, type SalesVerdict } from './contacts.projection';
 import { utcText } from '../runner/utc-text';
 
@@ -13,11 +13,12 @@ export const CONTACTS_PROJECTION = 'contacts';
  */
 export const contactsProjection: Projection = {
   name: CONTACTS_PROJECTION,
-  version: 2,
+  // v3 compares identifiers by their bytes (IDENTIFIER).
+  version: 3,
   consumes: { streamNamePrefixes: ['contact-', 'account-'] },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('contacts')} (
-       contact_id text PRIMARY KEY,
+       contact_id ${IDENTIFIER} PRIMARY KEY,
        email text NOT NULL,
        first_name text,
        last_name text,
@@ -28,13 +29,13 @@ export const contactsProjection: Projection = {
        score integer,
        sales_verdict text CHECK (sales_verdict IN ('accepted', 'rejected')),
        sales_verdict_at timestamptz,
-       converting_touchpoint_id text,
+       converting_touchpoint_id ${IDENTIFIER},
        converting_source text,
-       converting_campaign_id text,
+       converting_campaign_id ${IDENTIFIER},
        -- Derived from contact_accounts after every batch: an association may be recorded
        -- before or after the contact is captured.
-       account_id text,
-       merged_into_contact_id text,
+       account_id ${IDENTIFIER},
+       merged_into_contact_id ${IDENTIFIER},
        captured_at timestamptz NOT NULL,
        updated_at timestamptz NOT NULL,
        stream_revision bigint NOT NULL
@@ -42,8 +43,8 @@ export const contactsProjection: Projection = {
     `CREATE INDEX ON ${schema.table('contacts')} (email)`,
     `CREATE INDEX ON ${schema.table('contacts')} (account_id) WHERE account_id IS NOT NULL`,
     `CREATE TABLE ${schema.table('contact_identity_links')} (
-       anonymous_id text NOT NULL,
-       contact_id text NOT NULL,
+       anonymous_id ${IDENTIFIER} NOT NULL,
+       contact_id ${IDENTIFIER} NOT NULL,
        linked_at timestamptz NOT NULL,
        -- 'identify' when recorded on the contact, 'merge' when taken over from a merged contact.
        linked_by text NOT NULL CHECK (linked_by IN ('identify', 'merge')),
@@ -51,7 +52,7 @@ export const contactsProjection: Projection = {
      )`,
     `CREATE INDEX ON ${schema.table('contact_identity_links')} (contact_id)`,
     `CREATE TABLE ${schema.table('contact_lifecycle_stages')} (
-       contact_id text NOT NULL,
+       contact_id ${IDENTIFIER} NOT NULL,
        stage text NOT NULL,
        first_entered_at timestamptz NOT NULL,
        last_entered_at timestamptz NOT NULL,
@@ -60,8 +61,8 @@ export const contactsProjection: Projection = {
      )`,
     `CREATE INDEX ON ${schema.table('contact_lifecycle_stages')} (stage, first_entered_at)`,
     `CREATE TABLE ${schema.table('lead_decisions')} (
-       event_id text PRIMARY KEY,
-       contact_id text NOT NULL,
+       event_id ${IDENTIFIER} PRIMARY KEY,
+       contact_id ${IDENTIFIER} NOT NULL,
        decision text NOT NULL CHECK (decision IN ('accepted', 'rejected')),
        reason text,
        note text,
@@ -73,8 +74,8 @@ export const contactsProjection: Projection = {
     `CREATE INDEX ON ${schema.table('lead_decisions')} (contact_id, decided_at)`,
     `CREATE INDEX ON ${schema.table('lead_decisions')} (decided_at)`,
     `CREATE TABLE ${schema.table('contact_accounts')} (
-       contact_id text NOT NULL,
-       account_id text NOT NULL,
+       contact_id ${IDENTIFIER} NOT NULL,
+       account_id ${IDENTIFIER} NOT NULL,
        matched_by text NOT NULL,
        associated_at timestamptz NOT NULL,
        commit_position numeric(20,0) NOT NULL,

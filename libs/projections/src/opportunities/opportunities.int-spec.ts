@@ -133,7 +133,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     await projections.readYourWrites.waitForPosition('pipelines', revised, 10_000);
 
     const pipelines = await rows(
-      'SELECT name, revision, defined_at, revised_at FROM rm_pipelines_v2.pipelines WHERE pipeline_id = $1',
+      'SELECT name, revision, defined_at, revised_at FROM rm_pipelines_v3.pipelines WHERE pipeline_id = $1',
       [pipelineId],
     );
     expect(pipelines).toEqual([
@@ -142,7 +142,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     expect(
       await rows(
         `SELECT revision, stage_id, name, stage_order, win_probability::float AS win_probability
-           FROM rm_pipelines_v2.pipeline_stages WHERE pipeline_id = $1 ORDER BY revision, stage_order`,
+           FROM rm_pipelines_v3.pipeline_stages WHERE pipeline_id = $1 ORDER BY revision, stage_order`,
         [pipelineId],
       ),
     ).toEqual([
@@ -153,7 +153,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
       { revision: 2, stage_id: 'proposal', name: 'Proposal', stage_order: 20, win_probability: 50 },
     ]);
     expect(
-      await rows('SELECT revision, effective_at FROM rm_pipelines_v2.pipeline_revisions WHERE pipeline_id = $1 ORDER BY revision', [
+      await rows('SELECT revision, effective_at FROM rm_pipelines_v3.pipeline_revisions WHERE pipeline_id = $1 ORDER BY revision', [
         pipelineId,
       ]),
     ).toEqual([

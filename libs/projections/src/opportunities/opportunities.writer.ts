@@ -1,7 +1,7 @@
 import type { ContactRole } from '@revops/domain';
 import { forEachConcurrently } from '@revops/platform';
 import { arrayParametersOf, columnNames, columnValues, insertFromArrays, replacedByExcluded, type InsertColumn } from '../runner/insert-rows';
-import { indexAfterCatchUp, type Projection, type ProjectionSchema, type ProjectionTransaction } from '../runner/projection';
+import { IDENTIFIER, indexAfterCatchUp, type Projection, type ProjectionSchema, type ProjectionTransaction } from '../runner/projection';
 import { utcText } from '../runner/utc-text';
 import {
   opportunityChanges,
@@ -47,8 +47,9 @@ export const opportunitiesProjection: Projection = {
   // of the opportunities and their stays for the updates that rewrite them; v8 writes a stage
   // move as one open-deal change instead of two, and keeps no statistics on a deal's lists; v9
   // builds the keys of the stays and amount figures after the catch-up; v10 stores the items of
-  // a deal's transitions and amounts as arrays (`StoredTransition`, `StoredFigure`).
-  version: 10,
+  // a deal's transitions and amounts as arrays (`StoredTransition`, `StoredFigure`); v11 compares
+  // identifiers by their bytes (IDENTIFIER).
+  version: 11,
   consumes: { streamNamePrefixes: ['opportunity-'] },
   finishRebuild: (transactions) => forEachConcurrently([finishOpenDealDeltas, replaceStays], transactions.parallelism, (step) => transactions.run(step)),
   primaryKeysAfterCatchUp: () => [
@@ -57,13 +58,13 @@ export const opportunitiesProjection: Projection = {
   ],
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('opportunities')} (
-       opportunity_id text PRIMARY KEY,
+       opportunity_id ${IDENTIFIER} PRIMARY KEY,
        name text NOT NULL,
-       account_id text NOT NULL,
-       owner_id text NOT NULL,
-       pipeline_id text NOT NULL,
+       account_id ${IDENTIFIER} NOT NULL,
+       owner_id ${IDENTIFIER} NOT NULL,
+       pipeline_id ${IDENTIFIER} NOT NULL,
        pipeline_revision integer NOT NULL,
-       stage_id text NOT NULL,
+       stage_id ${IDENTIFIER} NOT NULL,
        amount_minor bigint NOT NULL,
        currency char(3) NOT NULL,
        expected_close_date date NOT NULL,
@@ -85,10 +86,10 @@ export const opportunitiesProjection: Projection = {
     // the reading of every sampled list, half its time on the opportunities of 106,000 deals.
     `ALTER TABLE ${schema.table('opportunities')} ${OPPORTUNITY_LISTS.map((list) => `ALTER COLUMN ${list} SET STATISTICS 0`).join(', ')}`,
     `CREATE TABLE ${schema.table('opportunity_stage_history')} (
-       opportunity_id text NOT NULL,
+       opportunity_id ${IDENTIFIER} NOT NULL,
        seq integer NOT NULL,
-       pipeline_id text NOT NULL,
-       stage_id text NOT NULL,
+       pipeline_id ${IDENTIFIER} NOT NULL,
+       stage_id ${IDENTIFIER} NOT NULL,
        entry text NOT NULL CHECK (entry IN ('opened', 'stage_change', 'reopened')),
        entered_at timestamptz NOT NULL,
        exited_at timestamptz,
@@ -97,7 +98,7 @@ export const opportunitiesProjection: Projection = {
        -- For a cohort of deals opened in a period: the deal's owner and opening, which no event
        -- changes; when the deal next entered a stage; and every stage it had entered by this
        -- stay (a sorted JSON array), so one stay per deal answers "reached by T".
-       owner_id text NOT NULL,
+       owner_id ${IDENTIFIER} NOT NULL,
        opened_at timestamptz NOT NULL,
        next_entered_at timestamptz,
        stages_reached text NOT NULL
@@ -109,7 +110,7 @@ export const opportunitiesProjection: Projection = {
        version bigint GENERATED ALWAYS AS IDENTITY
      )`,
     `CREATE TABLE ${schema.table('opportunity_amount_history')} (
-       opportunity_id text NOT NULL,
+       opportunity_id ${IDENTIFIER} NOT NULL,
        position numeric(20,0) NOT NULL,
        kind text NOT NULL CHECK (kind IN ('expected', 'won')),
        effective_at timestamptz NOT NULL,
@@ -119,38 +120,38 @@ export const opportunitiesProjection: Projection = {
     // Only ever added to: a batch adds the corrections its events make, so no row has a key.
     // A stage move is one row: the stage entered, and the one left with the amount it held there.
     `CREATE TABLE ${schema.table('open_deal_deltas')} (
-       opportunity_id text NOT NULL,
-       pipeline_id text NOT NULL,
-       owner_id text NOT NULL,
-       stage_id text NOT NULL,
+       opportunity_id ${IDENTIFIER} NOT NULL,
+       pipeline_id ${IDENTIFIER} NOT NULL,
+       owner_id ${IDENTIFIER} NOT NULL,
+       stage_id ${IDENTIFIER} NOT NULL,
        currency char(3) NOT NULL,
        at timestamptz NOT NULL,
        count_delta integer NOT NULL,
        amount_delta_minor bigint NOT NULL,
-       exited_stage_id text,
+       exited_stage_id ${IDENTIFIER},
        exited_currency char(3),
        exited_amount_minor bigint,
        CHECK ((exited_stage_id IS NULL) = (exited_currency IS NULL) AND (exited_stage_id IS NULL) = (exited_amount_minor IS NULL))
      )`,
     // While the version rebuilds: the deals a later batch corrected open-deal changes of, which
     // the finish nets (a batch writes a deal's changes netted). Empty once it serves.
-    `CREATE TABLE ${schema.table('open_deals_to_net')} (opportunity_id text PRIMARY KEY)`,
+    `CREATE TABLE ${schema.table('open_deals_to_net')} (opportunity_id ${IDENTIFIER} PRIMARY KEY)`,
     // Totals carried in their key's index, so a report sums them from the index alone.
     `CREATE TABLE ${schema.table('open_deal_totals')} (
-       pipeline_id text NOT NULL,
+       pipeline_id ${IDENTIFIER} NOT NULL,
        period text NOT NULL CHECK (period IN ('month', 'day')),
        period_start timestamptz NOT NULL,
-       stage_id text NOT NULL,
+       stage_id ${IDENTIFIER} NOT NULL,
        currency char(3) NOT NULL,
        count bigint NOT NULL,
        amount_minor bigint NOT NULL,
        PRIMARY KEY (pipeline_id, period, period_start, stage_id, currency) INCLUDE (count, amount_minor)
      )`,
     `CREATE TABLE ${schema.table('deal_closes')} (
-       opportunity_id text NOT NULL,
+       opportunity_id ${IDENTIFIER} NOT NULL,
        seq integer NOT NULL,
-       pipeline_id text NOT NULL,
-       owner_id text NOT NULL,
+       pipeline_id ${IDENTIFIER} NOT NULL,
+       owner_id ${IDENTIFIER} NOT NULL,
        outcome text NOT NULL CHECK (outcome IN ('won', 'lost')),
        opened_at timestamptz NOT NULL,
        closed_at timestamptz NOT NULL,

@@ -1,4 +1,4 @@
-import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
+import { IDENTIFIER, type Projection, type ProjectionSchema, type ProjectionTransaction } from '../runner/projection';
 import { pipelineChanges, type PipelineChanges } from './pipelines.projection';
 
 export const PIPELINES_PROJECTION = 'pipelines';
@@ -9,12 +9,12 @@ export const PIPELINES_PROJECTION = 'pipelines';
  */
 export const pipelinesProjection: Projection = {
   name: PIPELINES_PROJECTION,
-  // v2 adds pipeline_revisions, which as-of reports need.
-  version: 2,
+  // v2 adds pipeline_revisions, which as-of reports need; v3 compares identifiers by their bytes (IDENTIFIER).
+  version: 3,
   consumes: { streamNamePrefixes: ['pipeline-'] },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('pipelines')} (
-       pipeline_id text PRIMARY KEY,
+       pipeline_id ${IDENTIFIER} PRIMARY KEY,
        -- Nullable: a batch holding only a revision upserts without them, and NOT NULL is
        -- checked before ON CONFLICT would keep the stored values.
        name text,
@@ -23,16 +23,16 @@ export const pipelinesProjection: Projection = {
        revised_at timestamptz
      )`,
     `CREATE TABLE ${schema.table('pipeline_stages')} (
-       pipeline_id text NOT NULL,
+       pipeline_id ${IDENTIFIER} NOT NULL,
        revision integer NOT NULL,
-       stage_id text NOT NULL,
+       stage_id ${IDENTIFIER} NOT NULL,
        name text NOT NULL,
        stage_order integer NOT NULL,
        win_probability numeric(5,2) NOT NULL,
        PRIMARY KEY (pipeline_id, revision, stage_id)
      )`,
     `CREATE TABLE ${schema.table('pipeline_revisions')} (
-       pipeline_id text NOT NULL,
+       pipeline_id ${IDENTIFIER} NOT NULL,
        revision integer NOT NULL,
        effective_at timestamptz NOT NULL,
        PRIMARY KEY (pipeline_id, revision)

@@ -1,4 +1,4 @@
-import type { Projection, ProjectionSchema, ProjectionTransaction } from '../runner/projection';
+import { IDENTIFIER, type Projection, type ProjectionSchema, type ProjectionTransaction } from '../runner/projection';
 import { touchpointRows, type TouchpointRow } from './touchpoints.projection';
 
 export const TOUCHPOINTS_PROJECTION = 'touchpoints';
@@ -6,15 +6,16 @@ export const TOUCHPOINTS_PROJECTION = 'touchpoints';
 /** `touchpoints`: one row per recorded touch, keyed by its idempotency key. */
 export const touchpointsProjection: Projection = {
   name: TOUCHPOINTS_PROJECTION,
-  version: 1,
+  // v2 compares identifiers by their bytes (IDENTIFIER).
+  version: 2,
   consumes: { streamNamePrefixes: ['journey-'] },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('touchpoints')} (
-       touchpoint_id text PRIMARY KEY,
-       person_key text NOT NULL,
-       contact_id text,
-       anonymous_id text,
-       account_id text,
+       touchpoint_id ${IDENTIFIER} PRIMARY KEY,
+       person_key ${IDENTIFIER} NOT NULL,
+       contact_id ${IDENTIFIER},
+       anonymous_id ${IDENTIFIER},
+       account_id ${IDENTIFIER},
        kind text NOT NULL,
        channel text NOT NULL,
        source text NOT NULL,
@@ -24,7 +25,7 @@ export const touchpointsProjection: Projection = {
        utm_content text,
        utm_term text,
        referrer text,
-       campaign_id text,
+       campaign_id ${IDENTIFIER},
        occurred_at timestamptz NOT NULL,
        commit_position numeric(20,0) NOT NULL,
        interaction boolean NOT NULL
