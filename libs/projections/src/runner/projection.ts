@@ -94,9 +94,10 @@ export interface Projection {
    */
   primaryKeysAfterCatchUp?(schema: ProjectionSchema): readonly PrimaryKeyAfterCatchUp[];
   /**
-   * Indexes, as `indexesAfterCatchUp` writes them, of tables whose rows `finishRebuild` changes
-   * in bulk: the runner builds them after it, with the keys, so that its changes do not have
-   * to keep them up to date.
+   * Indexes, as `indexesAfterCatchUp` writes them, that `finishRebuild` does not read: of
+   * tables whose rows it changes in bulk, so that its changes do not have to keep them up to
+   * date, and any others it can do without. The runner builds them after it, before the keys,
+   * up to `finishParallelism` at once and in the order listed: list the longest builds first.
    */
   indexesAfterFinish?(schema: ProjectionSchema): readonly string[];
   /**
@@ -209,17 +210,19 @@ export function primaryKeyAfterCatchUp(schema: ProjectionSchema, key: PrimaryKey
 }
 
 /**
- * What a rebuild builds once `finishRebuild` has run: the keys left to the end of the
- * catch-up, then the indexes of what the finish rewrote. Each step is a list of statements
- * for a transaction of its own; steps may run side by side.
+ * What a rebuild builds once `finishRebuild` has run: the indexes left to the end of the
+ * finish, in the order the projection lists them, then the keys left to the end of the
+ * catch-up. Each step is a list of statements for a transaction of its own; steps start in
+ * this order as connections come free. A key comes last because making it the key locks its
+ * table against the index builds on it: started after them, it waits for none or little.
  */
 export function stepsAfterFinish(projection: Projection, schema: ProjectionSchema): string[][] {
   return [
+    ...(projection.indexesAfterFinish?.(schema) ?? []).map((index) => [index]),
     ...(projection.primaryKeysAfterCatchUp?.(schema) ?? []).map((key) => {
       const { build, attach } = primaryKeyAfterCatchUp(schema, key);
       return [build, attach];
     }),
-    ...(projection.indexesAfterFinish?.(schema) ?? []).map((index) => [index]),
   ];
 }
 
