@@ -8,7 +8,7 @@ import { opportunityDecider, opportunityStreamName, pipelineDecider, pipelineSta
 import { EventStore, type Position } from '@revops/event-store';
 import { loadConfig } from '@revops/platform';
 import { withClient } from '@revops/read-models';
-import { OPPORTUNITIES_PROJECTION, opportunitiesProjection, ReadYourWrites, schemaNameOf } from '@revops/projections';
+import { OPPORTUNITIES_PROJECTION, opportunitiesProjection, pipelinesProjection, ReadYourWrites, schemaNameOf } from '@revops/projections';
 import { ApiRuntime } from '../apps/api/src/api-runtime';
 import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
 import { startProjector, type RunningProjector } from '../apps/projector/src/bootstrap';
@@ -19,6 +19,7 @@ import { usePostgres, type PostgresHandle } from './support/postgres';
 import { collect, connectSubscriptions } from './support/subscriptions';
 
 const OPPORTUNITIES = schemaNameOf(OPPORTUNITIES_PROJECTION, opportunitiesProjection.version);
+const PIPELINES = schemaNameOf(pipelinesProjection.name, pipelinesProjection.version);
 
 // A first embedded PostgreSQL start initialises a cluster, which takes seconds.
 jest.setTimeout(120_000);
@@ -97,10 +98,10 @@ describe('Projections in the running processes', () => {
       const readStore = api.app.get(DataSource);
       const query = (text: string, parameters: unknown[]) => readStore.query(text, parameters);
       expect(
-        await query('SELECT name, revision FROM rm_pipelines_v3.pipelines WHERE pipeline_id = $1', [pipelineId]),
+        await query(`SELECT name, revision FROM ${PIPELINES}.pipelines WHERE pipeline_id = $1`, [pipelineId]),
       ).toEqual([{ name: 'Enterprise', revision: 1 }]);
       expect(
-        await query('SELECT stage_id, stage_order FROM rm_pipelines_v3.pipeline_stages WHERE pipeline_id = $1 ORDER BY stage_order', [
+        await query(`SELECT stage_id, stage_order FROM ${PIPELINES}.pipeline_stages WHERE pipeline_id = $1 ORDER BY stage_order`, [
           pipelineId,
         ]),
       ).toEqual([
@@ -209,7 +210,7 @@ describe('Projections in the running processes', () => {
         ]),
       ).toEqual([{ stage_id: 'discovery', status: 'open' }]);
       expect(
-        await queryServer(postgres.url, 'SELECT name FROM rm_pipelines_v3.pipelines WHERE pipeline_id = $1', [pipelineId]),
+        await queryServer(postgres.url, `SELECT name FROM ${PIPELINES}.pipelines WHERE pipeline_id = $1`, [pipelineId]),
       ).toEqual([{ name: 'SMB' }]);
     });
   });

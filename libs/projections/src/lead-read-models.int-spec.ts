@@ -21,10 +21,16 @@ import { useEventStore, type EventStoreHandle } from '../../../test/support/even
 import { usePostgres, type PostgresHandle } from '../../../test/support/postgres';
 import { campaignsProjection } from './campaigns/campaigns.writer';
 import { contactsProjection } from './contacts/contacts.writer';
+import { schemaNameOf } from './runner/projection';
 import { Projections } from './runner/projections';
 import { typeOrmReadStore } from './runner/read-store-sql';
 import { FAST_RUNNER } from './runner/testing/fixtures';
 import { touchpointsProjection } from './touchpoints/touchpoints.writer';
+
+/** The schemas of the versions served, whatever their numbers. */
+const CONTACTS_SCHEMA = schemaNameOf(contactsProjection.name, contactsProjection.version);
+const TOUCHPOINTS_SCHEMA = schemaNameOf(touchpointsProjection.name, touchpointsProjection.version);
+const CAMPAIGNS_SCHEMA = schemaNameOf(campaignsProjection.name, campaignsProjection.version);
 
 jest.setTimeout(60_000);
 
@@ -137,7 +143,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
       await rows(
         `SELECT email, first_name, last_name, company_name, lifecycle_stage, score, sales_verdict, sales_verdict_at,
                 converting_source, converting_campaign_id, account_id, merged_into_contact_id, captured_at
-           FROM rm_contacts_v3.contacts WHERE contact_id = $1`,
+           FROM ${CONTACTS_SCHEMA}.contacts WHERE contact_id = $1`,
         [contactId],
       ),
     ).toEqual([
@@ -160,7 +166,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
     ]);
     expect(
       await rows(
-        'SELECT anonymous_id, linked_at, linked_by FROM rm_contacts_v3.contact_identity_links WHERE contact_id = $1 ORDER BY anonymous_id',
+        `SELECT anonymous_id, linked_at, linked_by FROM ${CONTACTS_SCHEMA}.contact_identity_links WHERE contact_id = $1 ORDER BY anonymous_id`,
         [contactId],
       ),
     ).toEqual(
@@ -171,7 +177,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
     );
     expect(
       await rows(
-        `SELECT stage, first_entered_at, last_entered_at, entries FROM rm_contacts_v3.contact_lifecycle_stages
+        `SELECT stage, first_entered_at, last_entered_at, entries FROM ${CONTACTS_SCHEMA}.contact_lifecycle_stages
           WHERE contact_id = $1 ORDER BY first_entered_at`,
         [contactId],
       ),
@@ -182,7 +188,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
     ]);
     expect(
       await rows(
-        `SELECT decision, reason, note, decided_by, decided_at, lifecycle_stage FROM rm_contacts_v3.lead_decisions
+        `SELECT decision, reason, note, decided_by, decided_at, lifecycle_stage FROM ${CONTACTS_SCHEMA}.lead_decisions
           WHERE contact_id = $1 ORDER BY commit_position`,
         [contactId],
       ),
@@ -207,7 +213,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
     await projections.readYourWrites.waitForPosition('contacts', merged, 10_000);
 
     expect(
-      await rows('SELECT contact_id, merged_into_contact_id FROM rm_contacts_v3.contacts WHERE contact_id = ANY($1) ORDER BY contact_id = $2', [
+      await rows(`SELECT contact_id, merged_into_contact_id FROM ${CONTACTS_SCHEMA}.contacts WHERE contact_id = ANY($1) ORDER BY contact_id = $2`, [
         [survivorId, duplicateId],
         duplicateId,
       ]),
@@ -216,7 +222,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
       { contact_id: duplicateId, merged_into_contact_id: survivorId },
     ]);
     expect(
-      await rows('SELECT linked_at, linked_by FROM rm_contacts_v3.contact_identity_links WHERE contact_id = $1 AND anonymous_id = $2', [
+      await rows(`SELECT linked_at, linked_by FROM ${CONTACTS_SCHEMA}.contact_identity_links WHERE contact_id = $1 AND anonymous_id = $2`, [
         survivorId,
         `cookie-${duplicateId}`,
       ]),
@@ -254,7 +260,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
       await rows(
         `SELECT touchpoint_id, person_key, contact_id, anonymous_id, account_id, kind, channel, utm_source, utm_medium,
                 utm_campaign, campaign_id, occurred_at, commit_position::text AS commit_position, interaction
-           FROM rm_touchpoints_v2.touchpoints WHERE person_key = ANY($1) ORDER BY occurred_at`,
+           FROM ${TOUCHPOINTS_SCHEMA}.touchpoints WHERE person_key = ANY($1) ORDER BY occurred_at`,
         [[`anon-${anonymousId}`, contactId]],
       ),
     ).toEqual([
@@ -311,7 +317,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
       await rows(
         `SELECT name, channel, utm_source, utm_medium, utm_campaign, budget_minor::int AS budget_minor, currency,
                 start_date::text AS start_date, end_date::text AS end_date
-           FROM rm_campaigns_v2.campaigns WHERE campaign_id = $1`,
+           FROM ${CAMPAIGNS_SCHEMA}.campaigns WHERE campaign_id = $1`,
         [campaignId],
       ),
     ).toEqual([
@@ -330,7 +336,7 @@ describe('Lead read models against the event-store dev server and PostgreSQL', (
     expect(
       await rows(
         `SELECT day::text AS day, source, amount_minor::int AS amount_minor, currency, recorded_at, corrected_at, corrections
-           FROM rm_campaigns_v2.campaign_daily_spend WHERE campaign_id = $1 ORDER BY day`,
+           FROM ${CAMPAIGNS_SCHEMA}.campaign_daily_spend WHERE campaign_id = $1 ORDER BY day`,
         [campaignId],
       ),
     ).toEqual([

@@ -15,11 +15,15 @@ import type { DataSource } from 'typeorm';
 import { useEventStore, type EventStoreHandle } from '../../../../test/support/event-store';
 import { usePostgres, type PostgresHandle } from '../../../../test/support/postgres';
 import { allProjections } from '../all-projections';
+import { pipelinesProjection } from '../pipelines/pipelines.writer';
 import { Projections } from '../runner/projections';
 import { typeOrmReadStore } from '../runner/read-store-sql';
 import { checksumsOfSchema, FAST_RUNNER } from '../runner/testing/fixtures';
 import { schemaNameOf } from '../runner/projection';
 import { OPPORTUNITIES_PROJECTION, OPPORTUNITY_LISTS, openDealPlaces, opportunitiesProjection, UPDATED_TABLES_FILLFACTOR } from './opportunities.writer';
+
+/** The schemas of the versions served, whatever their numbers. */
+const PIPELINES_SCHEMA = schemaNameOf(pipelinesProjection.name, pipelinesProjection.version);
 
 jest.setTimeout(60_000);
 
@@ -133,7 +137,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     await projections.readYourWrites.waitForPosition('pipelines', revised, 10_000);
 
     const pipelines = await rows(
-      'SELECT name, revision, defined_at, revised_at FROM rm_pipelines_v3.pipelines WHERE pipeline_id = $1',
+      `SELECT name, revision, defined_at, revised_at FROM ${PIPELINES_SCHEMA}.pipelines WHERE pipeline_id = $1`,
       [pipelineId],
     );
     expect(pipelines).toEqual([
@@ -142,7 +146,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     expect(
       await rows(
         `SELECT revision, stage_id, name, stage_order, win_probability::float AS win_probability
-           FROM rm_pipelines_v3.pipeline_stages WHERE pipeline_id = $1 ORDER BY revision, stage_order`,
+           FROM ${PIPELINES_SCHEMA}.pipeline_stages WHERE pipeline_id = $1 ORDER BY revision, stage_order`,
         [pipelineId],
       ),
     ).toEqual([
@@ -153,7 +157,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
       { revision: 2, stage_id: 'proposal', name: 'Proposal', stage_order: 20, win_probability: 50 },
     ]);
     expect(
-      await rows('SELECT revision, effective_at FROM rm_pipelines_v3.pipeline_revisions WHERE pipeline_id = $1 ORDER BY revision', [
+      await rows(`SELECT revision, effective_at FROM ${PIPELINES_SCHEMA}.pipeline_revisions WHERE pipeline_id = $1 ORDER BY revision`, [
         pipelineId,
       ]),
     ).toEqual([
