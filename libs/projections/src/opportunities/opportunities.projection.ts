@@ -13,6 +13,8 @@ export interface Transition {
   /** The stage entered, or for a close the last open stage. */
   readonly stageId: string;
   readonly at: string;
+  /** `at` in ms since the epoch. */
+  readonly time: number;
   /** `$all` commit position, decimal: orders transitions that share a business time by arrival. */
   readonly position: string;
 }
@@ -76,7 +78,10 @@ export interface AmountHistoryRow {
   readonly position: string;
 }
 
-export type AmountFigure = Omit<AmountHistoryRow, 'opportunityId'>;
+export type AmountFigure = Omit<AmountHistoryRow, 'opportunityId'> & {
+  /** `effectiveAt` in ms since the epoch. */
+  readonly time: number;
+};
 
 /**
  * A change, at a business time, to what one deal adds to the open pipeline of its stage and
@@ -185,8 +190,9 @@ export function opportunityChanges(
     const event = envelope as unknown as OpportunityEvent;
     const id = event.data.opportunityId;
     const figure = amountFigureOf(event);
-    const amount = figure && { ...figure, effectiveAt: envelope.metadata.occurredAt, position: envelope.position.commit.toString() };
-    if (amount) amountHistory.push({ opportunityId: id, ...amount });
+    const effectiveAt = envelope.metadata.occurredAt;
+    const amount = figure && { ...figure, effectiveAt, time: Date.parse(effectiveAt), position: envelope.position.commit.toString() };
+    if (amount) amountHistory.push({ opportunityId: id, kind: amount.kind, effectiveAt, amountMinor: amount.amountMinor, currency: amount.currency, position: amount.position });
     let row = touched.get(id);
     if (row === undefined && event.type !== 'OpportunityOpened') {
       const stored = current.get(id);
@@ -263,8 +269,8 @@ function extremeInstant(
   none: number,
 ): number {
   let extreme = none;
-  for (const transition of transitions) extreme = pick(extreme, timeOf(transition));
-  for (const figure of figures) if (figure.kind === 'expected') extreme = pick(extreme, timeOf(figure));
+  for (const transition of transitions) extreme = pick(extreme, transition.time);
+  for (const figure of figures) if (figure.kind === 'expected') extreme = pick(extreme, figure.time);
   return extreme;
 }
 
@@ -316,6 +322,7 @@ function workingCopy(row: OpportunityRow): WorkingRow {
  */
 function evolve(row: WorkingRow | undefined, event: OpportunityEvent, envelope: RecordedEnvelope, amount: AmountFigure | null): WorkingRow {
   const at = envelope.metadata.occurredAt;
+  const time = Date.parse(at);
   const position = envelope.position.commit.toString();
   const streamRevision = envelope.revision;
   if (event.type === 'OpportunityOpened') {
@@ -340,7 +347,7 @@ function evolve(row: WorkingRow | undefined, event: OpportunityEvent, envelope: 
       lossNote: null,
       contactRoles: [...data.contactRoles],
       streamRevision,
-      transitions: [{ kind: 'opened', stageId: data.stageId, at, position }],
+      transitions: [{ kind: 'opened', stageId: data.stageId, at, time, position }],
       amounts: amount ? [amount] : [],
     };
   }
@@ -353,7 +360,7 @@ function evolve(row: WorkingRow | undefined, event: OpportunityEvent, envelope: 
     case 'StageChanged':
       row.stageId = event.data.toStageId;
       row.pipelineRevision = event.data.pipelineRevision;
-      row.transitions.push({ kind: 'stage_change', stageId: event.data.toStageId, at, position });
+      row.transitions.push({ kind: 'stage_change', stageId: event.data.toStageId, at, time, position });
       return row;
     case 'AmountChanged':
       row.amountMinor = event.data.to.amountMinor;
@@ -368,14 +375,14 @@ function evolve(row: WorkingRow | undefined, event: OpportunityEvent, envelope: 
       return row;
     }
     case 'ClosedWon':
-      return closed(row, 'won', event.data.stageId, at, position, {
+      return closed(row, { kind: 'won', stageId: event.data.stageId, at, time, position }, {
         wonAmountMinor: event.data.wonAmount.amountMinor,
         wonCurrency: event.data.wonAmount.currency,
         lossReason: null,
         lossNote: null,
       });
     case 'ClosedLost':
-      return closed(row, 'lost', event.data.stageId, at, position, {
+      return closed(row, { kind: 'lost', stageId: event.data.stageId, at, time, position }, {
         wonAmountMinor: null,
         wonCurrency: null,
         lossReason: event.data.reason,
@@ -387,7 +394,7 @@ function evolve(row: WorkingRow | undefined, event: OpportunityEvent, envelope: 
       row.pipelineRevision = event.data.pipelineRevision;
       row.closedAt = null;
       Object.assign(row, { wonAmountMinor: null, wonCurrency: null, lossReason: null, lossNote: null } satisfies Outcome);
-      row.transitions.push({ kind: 'reopened', stageId: event.data.stageId, at, position });
+      row.transitions.push({ kind: 'reopened', stageId: event.data.stageId, at, time, position });
       return row;
     default:
       return unknownEvent(event);
@@ -396,13 +403,13 @@ function evolve(row: WorkingRow | undefined, event: OpportunityEvent, envelope: 
 
 type Outcome = Pick<OpportunityRow, 'wonAmountMinor' | 'wonCurrency' | 'lossReason' | 'lossNote'>;
 
-/** The row closed as won or lost in `stageId` at `at`, with what the close says. */
-function closed(row: WorkingRow, status: 'won' | 'lost', stageId: string, at: string, position: string, outcome: Outcome): WorkingRow {
-  row.status = status;
-  row.stageId = stageId;
-  row.closedAt = at;
+/** The row closed by `close` (won or lost, in its stage, at its time), with what the close says. */
+function closed(row: WorkingRow, close: Transition & { readonly kind: 'won' | 'lost' }, outcome: Outcome): WorkingRow {
+  row.status = close.kind;
+  row.stageId = close.stageId;
+  row.closedAt = close.at;
   Object.assign(row, outcome);
-  row.transitions.push({ kind: status, stageId, at, position });
+  row.transitions.push(close);
   return row;
 }
 
@@ -424,37 +431,15 @@ function figuresInBusinessTimeOrder(figures: readonly AmountFigure[], kind: Amou
  * time: a list already in order is the answer itself, and is not changed afterwards.
  */
 function inTimeThenArrivalOrder<T extends Transition | AmountFigure>(items: readonly T[]): readonly T[] {
-  const inOrder = (a: T, b: T) => timeOf(a) - timeOf(b) || byDecimalValue(a.position, b.position);
+  const inOrder = (a: T, b: T) => a.time - b.time || byDecimalValue(a.position, b.position);
   let previous = -Infinity;
   for (let i = 0; i < items.length; i++) {
-    const time = timeOf(items[i]);
+    const time = items[i].time;
     if (time < previous || (time === previous && byDecimalValue(items[i - 1].position, items[i].position) > 0)) return [...items].sort(inOrder);
     previous = time;
   }
   return items;
 }
-
-/**
- * The business time of a transition or figure in ms. Each is parsed once: a deal's
- * transitions and figures outlive a batch in the runner's memory, and every later batch
- * that touches the deal orders them and walks them again, a parse each time otherwise. The
- * time is kept on the item itself, under a symbol and not enumerable, so that neither JSON,
- * spreads nor comparisons see it: a lookup is a property read, about three times quicker than
- * a WeakMap's, whose entries each collection also has to trace.
- */
-function timeOf(item: Transition | AmountFigure): number {
-  const timed = item as TimedItem;
-  let time = timed[PARSED_TIME];
-  if (time === undefined) {
-    time = Date.parse('at' in item ? item.at : item.effectiveAt);
-    Object.defineProperty(timed, PARSED_TIME, { value: time });
-  }
-  return time;
-}
-
-const PARSED_TIME = Symbol('parsed business time');
-
-type TimedItem = (Transition | AmountFigure) & { readonly [PARSED_TIME]?: number };
 
 /** Compares two non-negative integers written in decimal without leading zeros, as positions are. */
 function byDecimalValue(a: string, b: string): number {
@@ -488,7 +473,7 @@ function staysOf(row: OpportunityRow, ordered: readonly Transition[], fromSeq: n
       enteredAt: transition.at,
       exitedAt: following?.at ?? null,
       exit: following ? (isClose(following) ? (following.kind as 'won' | 'lost') : 'stage_change') : null,
-      durationSeconds: following ? (timeOf(following) - timeOf(transition)) / 1000 : null,
+      durationSeconds: following ? (following.time - transition.time) / 1000 : null,
       nextEnteredAt: null,
       stagesReached: reached,
     });
@@ -509,7 +494,7 @@ function openDealDeltasOf(row: OpportunityRow, ordered: readonly Transition[], s
   const stays: Transition[] = [];
   const from: number[] = [];
   const until: number[] = [];
-  const times = ordered.map(timeOf);
+  const times = ordered.map((transition) => transition.time);
   const instants: number[] = [];
   for (let index = 0; index < ordered.length; index++) {
     const transition = ordered[index];
@@ -522,7 +507,7 @@ function openDealDeltasOf(row: OpportunityRow, ordered: readonly Transition[], s
     if (next !== Infinity) instants.push(next);
   }
   const figures = figuresInBusinessTimeOrder(row.amounts, 'expected');
-  const effective = figures.map(timeOf);
+  const effective = figures.map((figure) => figure.time);
   // The stays' instants and the figures' are each in order already: the figures are put in
   // place one by one, where an array's sort would make an object of every number.
   for (const time of effective) {
@@ -670,9 +655,9 @@ function closesOf(row: OpportunityRow, ordered: readonly Transition[]): DealClos
     let later: AmountFigure | undefined;
     if (close.kind === 'won') {
       wonFigures ??= figuresInBusinessTimeOrder(row.amounts, 'won');
-      const closedAt = timeOf(close);
-      inForce = wonFigures.filter((figure) => timeOf(figure) <= closedAt).at(-1);
-      later = wonFigures.find((figure) => timeOf(figure) > closedAt);
+      const closedAt = close.time;
+      inForce = wonFigures.filter((figure) => figure.time <= closedAt).at(-1);
+      later = wonFigures.find((figure) => figure.time > closedAt);
     }
     closes.push({
       opportunityId: row.opportunityId,

@@ -265,11 +265,11 @@ function storedFigure({ kind, amountMinor, currency, effectiveAt, position }: Am
 }
 
 function transitionOf([kind, stageId, at, position]: StoredTransition): Transition {
-  return { kind, stageId, at, position };
+  return { kind, stageId, at, time: Date.parse(at), position };
 }
 
 function figureOf([kind, amountMinor, currency, effectiveAt, position]: StoredFigure): AmountFigure {
-  return { kind, amountMinor, currency, effectiveAt, position };
+  return { kind, amountMinor, currency, effectiveAt, time: Date.parse(effectiveAt), position };
 }
 
 /** The stored rows of the batch's opportunities, in one statement. */
