@@ -189,26 +189,20 @@ export function opportunityChanges(
   for (const envelope of events) {
     const event = envelope as unknown as OpportunityEvent;
     const id = event.data.opportunityId;
+    const at = envelope.metadata.occurredAt;
+    const moment: Moment = { at, time: Date.parse(at), position: envelope.position.commit.toString() };
     const figure = amountFigureOf(event);
-    const effectiveAt = envelope.metadata.occurredAt;
     // Field by field, not `{ ...figure, effectiveAt, … }`: in V8 a spread followed by new fields
     // gives every object a hidden class of its own, and every later read of a figure is then a
     // slow lookup (52,000 figures in memory had 52,000 classes).
-    const amount = figure && {
-      kind: figure.kind,
-      amountMinor: figure.amountMinor,
-      currency: figure.currency,
-      effectiveAt,
-      time: Date.parse(effectiveAt),
-      position: envelope.position.commit.toString(),
-    };
-    if (amount) amountHistory.push({ opportunityId: id, kind: amount.kind, effectiveAt, amountMinor: amount.amountMinor, currency: amount.currency, position: amount.position });
+    const amount = figure && { kind: figure.kind, amountMinor: figure.amountMinor, currency: figure.currency, effectiveAt: at, time: moment.time, position: moment.position };
+    if (amount) amountHistory.push({ opportunityId: id, kind: amount.kind, effectiveAt: at, amountMinor: amount.amountMinor, currency: amount.currency, position: moment.position });
     let row = touched.get(id);
     if (row === undefined && event.type !== 'OpportunityOpened') {
       const stored = current.get(id);
       if (stored) row = workingCopy(stored);
     }
-    touched.set(id, evolve(row, event, envelope, amount));
+    touched.set(id, evolve(row, event, envelope.revision, moment, amount));
   }
   const opportunities: OpportunityRow[] = [...touched.values()];
   const added = opportunities.map((row): AddedToLists => {
@@ -326,15 +320,16 @@ function workingCopy(row: OpportunityRow): WorkingRow {
   return { ...row, transitions: [...row.transitions], amounts: [...row.amounts], contactRoles: [...row.contactRoles] };
 }
 
+/** When an event happened in business time, and where it lies in `$all`. */
+type Moment = Pick<Transition, 'at' | 'time' | 'position'>;
+
 /**
- * The row after the event: a new one for an opening, else `row` changed in place, with
- * `amount`, the figure the event carries, if any, added to its amounts.
+ * The row after the event (at `moment`, its stream's revision `streamRevision`): a new one for
+ * an opening, else `row` changed in place, with `amount`, the figure the event carries, if any,
+ * added to its amounts.
  */
-function evolve(row: WorkingRow | undefined, event: OpportunityEvent, envelope: RecordedEnvelope, amount: AmountFigure | null): WorkingRow {
-  const at = envelope.metadata.occurredAt;
-  const time = Date.parse(at);
-  const position = envelope.position.commit.toString();
-  const streamRevision = envelope.revision;
+function evolve(row: WorkingRow | undefined, event: OpportunityEvent, streamRevision: bigint, moment: Moment, amount: AmountFigure | null): WorkingRow {
+  const { at, time, position } = moment;
   if (event.type === 'OpportunityOpened') {
     const { data } = event;
     return {
@@ -504,23 +499,21 @@ function openDealDeltasOf(row: OpportunityRow, ordered: readonly Transition[], s
   const stays: Transition[] = [];
   const from: number[] = [];
   const until: number[] = [];
-  const times = ordered.map((transition) => transition.time);
   const instants: number[] = [];
   for (let index = 0; index < ordered.length; index++) {
     const transition = ordered[index];
     if (isClose(transition)) continue;
-    const next = index + 1 < ordered.length ? times[index + 1] : Infinity;
+    const next = index + 1 < ordered.length ? ordered[index + 1].time : Infinity;
     stays.push(transition);
-    from.push(times[index]);
+    from.push(transition.time);
     until.push(next);
-    instants.push(times[index]);
+    instants.push(transition.time);
     if (next !== Infinity) instants.push(next);
   }
   const figures = figuresInBusinessTimeOrder(row.amounts, 'expected');
-  const effective = figures.map((figure) => figure.time);
   // The stays' instants and the figures' are each in order already: the figures are put in
   // place one by one, where an array's sort would make an object of every number.
-  for (const time of effective) {
+  for (const { time } of figures) {
     let at = instants.length;
     instants.push(time);
     while (at > 0 && instants[at - 1] > time) {
@@ -538,7 +531,7 @@ function openDealDeltasOf(row: OpportunityRow, ordered: readonly Transition[], s
     const time = instants[index];
     if (index > 0 && time === instants[index - 1]) continue;
     while (stay < stays.length && until[stay] <= time) stay++;
-    while (figure + 1 < figures.length && effective[figure + 1] <= time) figure++;
+    while (figure + 1 < figures.length && figures[figure + 1].time <= time) figure++;
     const inStay = stay < stays.length && from[stay] <= time;
     const now: Holding | null =
       inStay && figure >= 0 ? { stageId: stays[stay].stageId, currency: figures[figure].currency, amountMinor: figures[figure].amountMinor } : null;
