@@ -574,8 +574,9 @@ describe('ProjectionRunner against the event-store dev server and PostgreSQL', (
       const instance = startProjections([projection]);
       await eventually(() => instance.serving.resolve('counts_indexed').catch(() => undefined), Boolean, 'a version serves');
       const batchesWhileCatchingUp = indexSeenByBatch.length;
-      await appendEvents(store, category, 1);
-      await eventually(() => indexSeenByBatch.length, (batches) => batches > batchesWhileCatchingUp, 'a live batch');
+      const [live] = await appendEvents(store, category, 1);
+      // The batch records what it saw before it commits; waiting for the position waits for the commit.
+      await instance.readYourWrites.waitForPosition('counts_indexed', live.position, 5_000);
 
       expect(batchesWhileCatchingUp).toBeGreaterThan(0);
       expect(indexSeenByBatch.slice(0, batchesWhileCatchingUp)).toEqual(Array.from({ length: batchesWhileCatchingUp }, () => 0));
