@@ -1,12 +1,16 @@
 import type { RecordedEnvelope } from '@revops/event-store';
 import { anEnvelope } from '../runner/testing/envelopes';
+import { matcherOf } from '../runner/event-matcher';
+import { attributionProjection } from './attribution.writer';
 import {
+  ATTRIBUTION_EVENT_TYPES,
   attributionInputs,
   CreditTotalsSum,
   creditTotalsDelta,
   dealCredits,
   decimalShares,
   EVERY_STORED_MODEL,
+  IGNORED_EVENT_TYPES,
   storedDealCredits,
   storedModels,
   storedModelSpecs,
@@ -129,6 +133,19 @@ describe('attribution projection', () => {
       expect(attributionInputs([won(1, 5, '14'), reopened, won(3, 7, '16')]).outcomes).toEqual([
         { opportunityId: 'X', wonAt: at('16'), wonAmountMinor: '7', wonCurrency: 'EUR' },
       ]);
+    });
+
+    it('takes nothing from the event types it does not consume, and its filter leaves a deal\'s other events out', () => {
+      const contactTypes = ['LeadCaptured', 'IdentityLinked', 'ContactMerged', 'LifecycleStageChanged', 'ContactUpdated', 'LeadScored', 'LeadAcceptedBySales', 'LeadRejectedBySales', 'ContactMergedInto'];
+      const streamOf = (type: string) => (type === 'TouchpointRecorded' ? 'journey-ada' : contactTypes.includes(type) ? 'contact-ada' : 'opportunity-X');
+      for (const type of IGNORED_EVENT_TYPES) {
+        const inputs = attributionInputs([event(1, streamOf(type), type, { opportunityId: 'X', contactId: 'ada' })]);
+        expect({ type, ...inputs }).toEqual({ ...attributionInputs([]), type });
+      }
+      const consumes = matcherOf(attributionProjection.consumes);
+      expect(['AmountChanged', 'CloseDateChanged', 'StageChanged', 'ClosedLost'].filter((type) => consumes('opportunity-X', type))).toEqual([]);
+      expect(ATTRIBUTION_EVENT_TYPES.filter((type) => !consumes(streamOf(type), type))).toEqual([]);
+      expect(consumes('pipeline-p', 'OpportunityOpened')).toBe(false);
     });
 
     it('stalls on an event type it does not know', () => {

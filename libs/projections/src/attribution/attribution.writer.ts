@@ -5,6 +5,7 @@ import { JOURNEY_TABLES, lastTouchAtOrBefore, readDealJourneys, type Attribution
 import { dimensionColumns } from './attribution-keys';
 import { utcText } from '../runner/utc-text';
 import {
+  ATTRIBUTION_EVENT_TYPES,
   attributionInputs,
   creditTotalsDelta,
   CreditTotalsSum,
@@ -40,7 +41,7 @@ export const attributionProjection: Projection = {
   // keys of credits and their totals, and the credits' report index, after a rebuild's finish;
   // v4 compares identifiers by their bytes (IDENTIFIER).
   version: 4,
-  consumes: { streamNamePrefixes: ['journey-', 'contact-', 'opportunity-'] },
+  consumes: { streamNamePrefixes: ['journey-', 'contact-', 'opportunity-'], eventTypePrefixes: ATTRIBUTION_EVENT_TYPES },
   createTables: (schema: ProjectionSchema) => [
     `CREATE TABLE ${schema.table('touches')} (
        touchpoint_id ${IDENTIFIER} PRIMARY KEY,
