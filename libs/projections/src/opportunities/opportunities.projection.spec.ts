@@ -1,7 +1,7 @@
 import type { RecordedEnvelope } from '@revops/event-store';
 import { NO_MEMORY, projectionSchema, type ProjectionTransaction } from '../runner/projection';
 import { anEnvelope } from '../runner/testing/envelopes';
-import { opportunityChanges, type OpportunityRow } from './opportunities.projection';
+import { OpenDealTotalsSum, opportunityChanges, type OpenDealDeltaRow, type OpenDealTotalRow, type OpportunityRow } from './opportunities.projection';
 import { OPPORTUNITIES_PROJECTION, opportunitiesProjection } from './opportunities.writer';
 
 const ID = 'opp-1';
@@ -567,14 +567,15 @@ describe('opportunities projection, applying a batch', () => {
       rebuilding: true,
       query: async <Row>(sql: string) => {
         statements.push(sql.trim());
-        return [] as Row[];
+        // Whether the rebuild has stored open-deal changes yet: none.
+        return (sql.includes('NOT EXISTS') ? [{ empty: true }] : []) as Row[];
       },
       insertRows: async (table) => {
         inserted.push(table);
       },
       memory: NO_MEMORY,
     };
-    return { tx, reads: () => statements.filter((sql) => sql.startsWith('SELECT')), inserted };
+    return { tx, reads: () => statements.filter((sql) => sql.startsWith('SELECT') && sql.includes('."opportunities"')), inserted };
   }
 
   it('reads back no deal whose stream begins in the batch', async () => {
@@ -592,5 +593,73 @@ describe('opportunities projection, applying a batch', () => {
     await expect(opportunitiesProjection.apply([later], tx)).rejects.toThrow('opportunities projection got StageChanged for unknown opportunity opp-1');
     expect(reads()).toHaveLength(1);
     expect(reads()[0]).toContain(`"rm_opportunities_v${opportunitiesProjection.version}"."opportunities"`);
+  });
+});
+
+describe('OpenDealTotalsSum', () => {
+  const change = (at: string, stageId: string, countDelta: number, amountDeltaMinor: number, exited?: [string, number], pipelineId = 'p'): OpenDealDeltaRow => ({
+    opportunityId: 'opp',
+    pipelineId,
+    ownerId: 'rep',
+    stageId,
+    currency: 'EUR',
+    at,
+    countDelta,
+    amountDeltaMinor,
+    exitedStageId: exited ? exited[0] : null,
+    exitedCurrency: exited ? 'EUR' : null,
+    exitedAmountMinor: exited ? exited[1] : null,
+  });
+  const sorted = (rows: readonly OpenDealTotalRow[] | undefined) =>
+    [...(rows ?? [])].sort((a, b) => `${a.pipelineId}${a.period}${a.periodStart}${a.stageId}`.localeCompare(`${b.pipelineId}${b.period}${b.periodStart}${b.stageId}`));
+  const total = (period: 'day' | 'month', periodStart: string, stageId: string, count: number, amountMinor: number, pipelineId = 'p'): OpenDealTotalRow => ({
+    pipelineId,
+    period,
+    periodStart,
+    stageId,
+    currency: 'EUR',
+    count,
+    amountMinor,
+  });
+
+  it('adds up each place a change counts at per pipeline, UTC day, stage and currency, and the months from the days, leaving out what comes to nothing', () => {
+    const sum = new OpenDealTotalsSum();
+    sum.add([change('2024-03-01T23:59:59.999Z', 'discovery', 1, 100), change('2024-03-02T00:00:00.000Z', 'proposal', 1, 150, ['discovery', 100])]);
+    // A later batch: a correction of the second of March, and another pipeline.
+    sum.add([change('2024-03-02T08:00:00.000Z', 'proposal', 0, 50), change('2024-04-30T12:00:00.000Z', 'proposal', -1, -200), change('2024-03-02T08:00:00.000Z', 'demo', 1, 7, undefined, 'q')]);
+    expect(sorted(sum.take())).toEqual(
+      sorted([
+        total('day', '2024-03-01T00:00:00.000Z', 'discovery', 1, 100),
+        total('day', '2024-03-02T00:00:00.000Z', 'discovery', -1, -100),
+        total('day', '2024-03-02T00:00:00.000Z', 'proposal', 1, 200),
+        total('day', '2024-04-30T00:00:00.000Z', 'proposal', -1, -200),
+        // March's discovery came back to nothing: no month row for it.
+        total('month', '2024-03-01T00:00:00.000Z', 'proposal', 1, 200),
+        total('month', '2024-04-01T00:00:00.000Z', 'proposal', -1, -200),
+        total('day', '2024-03-02T00:00:00.000Z', 'demo', 1, 7, 'q'),
+        total('month', '2024-03-01T00:00:00.000Z', 'demo', 1, 7, 'q'),
+      ]),
+    );
+  });
+
+  it('gives its totals once: a finish run again sums the stored changes', () => {
+    const sum = new OpenDealTotalsSum();
+    sum.add([change('2024-03-01T09:00:00.000Z', 'discovery', 1, 100)]);
+    expect(sum.take()).toHaveLength(2);
+    expect(sum.take()).toBeUndefined();
+  });
+
+  it('gives no totals once a sum leaves the integers a number holds exactly, or a time is not in the form it sums by', () => {
+    const big = new OpenDealTotalsSum();
+    big.add([change('2024-03-01T09:00:00.000Z', 'discovery', 1, Number.MAX_SAFE_INTEGER)]);
+    big.add([change('2024-03-01T10:00:00.000Z', 'discovery', 1, 2)]);
+    expect(big.take()).toBeUndefined();
+    const acrossDays = new OpenDealTotalsSum();
+    acrossDays.add([change('2024-03-01T09:00:00.000Z', 'discovery', 1, Number.MAX_SAFE_INTEGER), change('2024-03-02T09:00:00.000Z', 'discovery', 1, 2)]);
+    // Each day is exact, their month is not.
+    expect(acrossDays.take()).toBeUndefined();
+    const farFuture = new OpenDealTotalsSum();
+    farFuture.add([change(new Date(Date.UTC(10_000, 0, 1)).toISOString(), 'discovery', 1, 100)]);
+    expect(farFuture.take()).toBeUndefined();
   });
 });

@@ -678,3 +678,119 @@ function closesOf(row: OpportunityRow, ordered: readonly Transition[]): DealClos
   }
   return closes;
 }
+
+/** A row of `open_deal_totals`: the open-deal changes of one pipeline, period, stage and currency added up. */
+export interface OpenDealTotalRow {
+  readonly pipelineId: string;
+  readonly period: 'month' | 'day';
+  /** The period's first instant, UTC. */
+  readonly periodStart: string;
+  readonly stageId: string;
+  readonly currency: string;
+  readonly count: number;
+  readonly amountMinor: number;
+}
+
+/** What a pipeline's changes add up to in one stage and currency on one UTC day. */
+interface DaySum {
+  count: number;
+  amountMinor: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The open-deal changes of a rebuild added up per pipeline, UTC day, stage and currency as its
+ * batches make them: the month and day totals its finish would otherwise sum from every stored
+ * change (2 s of one PostgreSQL backend at 830,000 changes, before the tables' indexes could be
+ * built). Netting a deal's changes regroups them within an instant, so it leaves these sums as
+ * they are. Gives them only when each is exact: an amount beyond the integers a number holds
+ * exactly, or a time outside the years 0 to 9999, leaves them to PostgreSQL's bigints.
+ */
+export class OpenDealTotalsSum {
+  /** By pipeline, stage, currency and day (ms since the epoch over DAY_MS). Maps in maps: no key is made per change. */
+  private readonly sums = new Map<string, Map<string, Map<string, Map<number, DaySum>>>>();
+  private exact = true;
+
+  add(changes: readonly OpenDealDeltaRow[]): void {
+    if (!this.exact) return;
+    for (const change of changes) {
+      const time = Date.parse(change.at);
+      // Written by toISOString: 24 characters in the years 0 to 9999, as PostgreSQL reads them.
+      if (change.at.length !== 24 || Number.isNaN(time)) this.exact = false;
+      const day = Math.floor(time / DAY_MS);
+      const byStage = this.byStage(change.pipelineId);
+      this.addTo(byStage, change.stageId, change.currency, day, change.countDelta, change.amountDeltaMinor);
+      if (change.exitedStageId !== null) this.addTo(byStage, change.exitedStageId, change.exitedCurrency as string, day, -1, -(change.exitedAmountMinor as number));
+    }
+    if (!this.exact) this.sums.clear();
+  }
+
+  /**
+   * The totals that are not zero, days and months, then nothing more: a sum is taken once, and
+   * a finish run again sums the stored changes. Undefined when they are not exact.
+   */
+  take(): OpenDealTotalRow[] | undefined {
+    if (!this.exact) return undefined;
+    this.exact = false;
+    const totals: OpenDealTotalRow[] = [];
+    for (const [pipelineId, byStage] of this.sums) {
+      for (const [stageId, byCurrency] of byStage) {
+        for (const [currency, byDay] of byCurrency) {
+          const months = new Map<string, DaySum>();
+          for (const [day, { count, amountMinor }] of byDay) {
+            const start = new Date(day * DAY_MS).toISOString();
+            if (count !== 0 || amountMinor !== 0) totals.push(totalRow(pipelineId, 'day', start, stageId, currency, count, amountMinor));
+            const month = `${start.slice(0, 7)}-01T00:00:00.000Z`;
+            const sum = months.get(month);
+            if (sum === undefined) months.set(month, { count, amountMinor });
+            else {
+              sum.count += count;
+              sum.amountMinor += amountMinor;
+            }
+          }
+          for (const [month, { count, amountMinor }] of months) {
+            if (!Number.isSafeInteger(amountMinor)) return undefined;
+            if (count !== 0 || amountMinor !== 0) totals.push(totalRow(pipelineId, 'month', month, stageId, currency, count, amountMinor));
+          }
+        }
+      }
+    }
+    this.sums.clear();
+    return totals;
+  }
+
+  private byStage(pipelineId: string): Map<string, Map<string, Map<number, DaySum>>> {
+    let byStage = this.sums.get(pipelineId);
+    if (byStage === undefined) {
+      byStage = new Map();
+      this.sums.set(pipelineId, byStage);
+    }
+    return byStage;
+  }
+
+  private addTo(byStage: Map<string, Map<string, Map<number, DaySum>>>, stageId: string, currency: string, day: number, count: number, amountMinor: number): void {
+    let byCurrency = byStage.get(stageId);
+    if (byCurrency === undefined) {
+      byCurrency = new Map();
+      byStage.set(stageId, byCurrency);
+    }
+    let byDay = byCurrency.get(currency);
+    if (byDay === undefined) {
+      byDay = new Map();
+      byCurrency.set(currency, byDay);
+    }
+    const sum = byDay.get(day);
+    if (sum === undefined) {
+      byDay.set(day, { count, amountMinor });
+      return;
+    }
+    sum.count += count;
+    sum.amountMinor += amountMinor;
+    if (!Number.isSafeInteger(sum.amountMinor)) this.exact = false;
+  }
+}
+
+function totalRow(pipelineId: string, period: 'month' | 'day', periodStart: string, stageId: string, currency: string, count: number, amountMinor: number): OpenDealTotalRow {
+  return { pipelineId, period, periodStart, stageId, currency, count, amountMinor };
+}

@@ -5,6 +5,7 @@ import { IDENTIFIER, indexAfterCatchUp, type Projection, type ProjectionSchema, 
 import { utcText } from '../runner/utc-text';
 import {
   opportunityChanges,
+  OpenDealTotalsSum,
   type AmountFigure,
   type OpportunityChanges,
   type OpportunityRow,
@@ -216,8 +217,10 @@ export const opportunitiesProjection: Projection = {
     }
     for (const [id, row] of await readOpportunities([...unread], tx)) current.set(id, row);
     const changes = opportunityChanges(current, batch);
+    const totals = tx.rebuilding ? await rebuildTotals(tx) : undefined;
     await writeOpportunities(changes, tx);
     for (const row of changes.opportunities) tx.memory.keep(row.opportunityId, row);
+    totals?.add(changes.openDealDeltas);
   },
 };
 
@@ -581,9 +584,32 @@ function nettedDeltas(deltasTable: string, where: string): string {
        FROM counted WHERE NOT move`;
 }
 
+/** Where a rebuild's runner keeps the open-deal totals of its batches; no opportunity id holds a NUL. */
+const REBUILD_TOTALS = '\u0000open_deal_totals';
+
+/** Kept instead when the rebuild's first batches went by before the totals were kept: they are summed at the end. */
+const TOTALS_LEFT_TO_THE_FINISH = Object.freeze({});
+
+/**
+ * The open-deal totals of every change the rebuild has written, kept in memory from batch to
+ * batch, if they are all there: started when no change is stored yet, and gone whenever the
+ * runner forgets what it kept (a batch that did not commit, a restart). Otherwise the finish
+ * sums the stored changes.
+ */
+async function rebuildTotals(tx: ProjectionTransaction): Promise<OpenDealTotalsSum | undefined> {
+  let kept = tx.memory.get<object>(REBUILD_TOTALS);
+  if (kept === undefined) {
+    const [{ empty }] = await tx.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT FROM ${tx.schema.table('open_deal_deltas')}) AS empty`);
+    kept = empty ? new OpenDealTotalsSum() : TOTALS_LEFT_TO_THE_FINISH;
+  }
+  // Kept again by every batch, so that the deals it keeps never push it out.
+  tx.memory.keep(REBUILD_TOTALS, kept);
+  return kept instanceof OpenDealTotalsSum ? kept : undefined;
+}
+
 /**
  * What a rebuild left out of every batch: the changes of the deals a later batch corrected
- * netted, and the totals summed once.
+ * netted, and the totals, as its batches added them up or summed once from the changes.
  */
 async function finishOpenDealDeltas(tx: ProjectionTransaction): Promise<void> {
   const deltasTable = tx.schema.table('open_deal_deltas');
@@ -593,6 +619,20 @@ async function finishOpenDealDeltas(tx: ProjectionTransaction): Promise<void> {
      ${nettedDeltas(deltasTable, 'USING uneven u WHERE d.opportunity_id = u.opportunity_id')}`,
   );
   await tx.query(`DELETE FROM ${totals}`);
+  const kept = tx.memory.get<object>(REBUILD_TOTALS);
+  const summed = kept instanceof OpenDealTotalsSum ? kept.take() : undefined;
+  if (summed) {
+    await tx.insertRows('open_deal_totals', [
+      { name: 'pipeline_id', type: 'text', values: summed.map((row) => row.pipelineId) },
+      { name: 'period', type: 'text', values: summed.map((row) => row.period) },
+      { name: 'period_start', type: 'timestamptz', values: summed.map((row) => row.periodStart) },
+      { name: 'stage_id', type: 'text', values: summed.map((row) => row.stageId) },
+      { name: 'currency', type: 'text', values: summed.map((row) => row.currency) },
+      { name: 'count', type: 'bigint', values: summed.map((row) => String(row.count)) },
+      { name: 'amount_minor', type: 'bigint', values: summed.map((row) => String(row.amountMinor)) },
+    ]);
+    return;
+  }
   // The days of a million changes and more are summed in memory: at the default work_mem they
   // spill to disk (in 9 to 33 batches, as the plan goes), a fifth slower.
   await tx.query(`SET LOCAL work_mem = '64MB'`);
