@@ -311,30 +311,41 @@ async function writeInputs(inputs: AttributionInputs, sql: AttributionSql): Prom
     );
     await sql.query(`UPDATE ${sql.table('leads')} SET merged_into = $1 WHERE contact_id = $2`, [survivorContactId, mergedContactId]);
   }
+  // A deal won in the batch that opened it is added won: one row version instead of two, and
+  // no second look-up by its key (a history imported deal by deal has most outcomes so).
+  const outcomeOf = new Map(outcomes.map((outcome) => [outcome.opportunityId, outcome]));
   if (openedDeals.length > 0) {
-    await sql.query(
-      `INSERT INTO ${sql.table('deals')} (opportunity_id, account_id, opened_at, amount_minor, currency)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::text[])
-       ON CONFLICT (opportunity_id) DO NOTHING`,
+    const outcomesOfOpened = openedDeals.map((deal) => outcomeOf.get(deal.opportunityId));
+    const added = await sql.query<{ opportunity_id: string }>(
+      `INSERT INTO ${sql.table('deals')} (opportunity_id, account_id, opened_at, amount_minor, currency, won_at, won_amount_minor, won_currency)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::text[], $6::timestamptz[], $7::bigint[], $8::text[])
+       ON CONFLICT (opportunity_id) DO NOTHING
+       RETURNING opportunity_id`,
       [
         openedDeals.map((deal) => deal.opportunityId),
         openedDeals.map((deal) => deal.accountId),
         openedDeals.map((deal) => deal.openedAt),
         openedDeals.map((deal) => deal.amountMinor),
         openedDeals.map((deal) => deal.currency),
+        outcomesOfOpened.map((outcome) => outcome?.wonAt ?? null),
+        outcomesOfOpened.map((outcome) => outcome?.wonAmountMinor ?? null),
+        outcomesOfOpened.map((outcome) => outcome?.wonCurrency ?? null),
       ],
     );
+    // A deal stored already (an opening delivered again) takes its outcome as any stored deal does.
+    for (const { opportunity_id } of added) outcomeOf.delete(opportunity_id);
   }
-  if (outcomes.length > 0) {
+  if (outcomeOf.size > 0) {
+    const later = [...outcomeOf.values()];
     await sql.query(
       `UPDATE ${sql.table('deals')} d SET won_at = o.won_at, won_amount_minor = o.won_amount_minor, won_currency = o.won_currency
          FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::text[]) AS o(opportunity_id, won_at, won_amount_minor, won_currency)
         WHERE d.opportunity_id = o.opportunity_id`,
       [
-        outcomes.map((outcome) => outcome.opportunityId),
-        outcomes.map((outcome) => outcome.wonAt),
-        outcomes.map((outcome) => outcome.wonAmountMinor),
-        outcomes.map((outcome) => outcome.wonCurrency),
+        later.map((outcome) => outcome.opportunityId),
+        later.map((outcome) => outcome.wonAt),
+        later.map((outcome) => outcome.wonAmountMinor),
+        later.map((outcome) => outcome.wonCurrency),
       ],
     );
   }
