@@ -41,11 +41,32 @@ describe('SharedCatchUp', () => {
     await member.stop();
   });
 
+  it('opens a read as soon as the consumers it was told of are there, and waits out gatherMs for fewer', async () => {
+    const opened: SubscribeToAllOptions[] = [];
+    const store: SubscriptionSource = {
+      subscribeToAll: (options) => {
+        opened.push(options);
+        return idleSubscription();
+      },
+      readAll: readsNothing,
+    };
+    const shared = new SharedCatchUp(store, { gatherMs: 60_000, consumers: 2 });
+    const filter = { streamNamePrefixes: ['deal-'] };
+    const first = shared.subscribeToAll({ from: 'start', filter, handle: () => undefined });
+    await sleep(20);
+    expect(opened).toEqual([]);
+    const second = shared.subscribeToAll({ from: 'start', filter, handle: () => undefined });
+    expect(opened.map((options) => options.from)).toEqual(['start']);
+    expect(shared.openReads).toBe(1);
+    await Promise.all([first.stop(), second.stop()]);
+  });
+
   it('refuses settings that are not whole numbers in range, naming the setting and the rule', () => {
     const store: SubscriptionSource = { subscribeToAll: () => idleSubscription(), readAll: readsNothing };
     expect(() => new SharedCatchUp(store, { joinWithinEvents: 0 })).toThrow('joinWithinEvents must be an integer of at least 1, not 0');
     expect(() => new SharedCatchUp(store, { checkpointEvery: 2.5 })).toThrow('checkpointEvery must be an integer of at least 1, not 2.5');
     expect(() => new SharedCatchUp(store, { gatherMs: -1 })).toThrow('gatherMs must be an integer of at least 0, not -1');
+    expect(() => new SharedCatchUp(store, { consumers: 1.5 })).toThrow('consumers must be an integer of at least 0, not 1.5');
     expect(() => new SharedCatchUp(store, { joinWithinEvents: undefined })).not.toThrow();
   });
 

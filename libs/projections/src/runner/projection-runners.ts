@@ -11,7 +11,8 @@ export class ProjectionRunners {
   constructor(projections: readonly Projection[], deps: RunnerDependencies, settings: Partial<RunnerSettings> = {}) {
     validateProjections(projections);
     const resolved = runnerSettings(settings);
-    const feed = deps.feed ?? (resolved.shareCatchUp ? new SharedCatchUp(deps.store) : undefined);
+    // Every runner starts at once: those that start at the same place open their read as soon as all of them are there.
+    const feed = deps.feed ?? (resolved.shareCatchUp ? new SharedCatchUp(deps.store, { consumers: projections.length }) : undefined);
     this.runners = projections.map((projection) => new ProjectionRunner(projection, { ...deps, feed }, resolved));
   }
 
