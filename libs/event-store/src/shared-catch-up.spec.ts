@@ -22,16 +22,22 @@ function dealEvent(commit: bigint): RecordedEnvelope {
   };
 }
 
+/** A store whose subscriptions never deliver by themselves, and the options of each one opened. */
+function recordingStore(): { opened: SubscribeToAllOptions[]; store: SubscriptionSource } {
+  const opened: SubscribeToAllOptions[] = [];
+  const store: SubscriptionSource = {
+    subscribeToAll: (options) => {
+      opened.push(options);
+      return idleSubscription();
+    },
+    readAll: readsNothing,
+  };
+  return { opened, store };
+}
+
 describe('SharedCatchUp', () => {
   it('asks the store for checkpoints at about the pace its members get one for events they drop', async () => {
-    const opened: SubscribeToAllOptions[] = [];
-    const store: SubscriptionSource = {
-      subscribeToAll: (options) => {
-        opened.push(options);
-        return idleSubscription();
-      },
-      readAll: readsNothing,
-    };
+    const { opened, store } = recordingStore();
     const shared = new SharedCatchUp(store, { gatherMs: 1, checkpointEvery: 1_000 });
     const member = shared.subscribeToAll({ from: 'start', filter: { streamNamePrefixes: ['deal-'] }, handle: () => undefined });
     await sleep(20);
@@ -42,14 +48,7 @@ describe('SharedCatchUp', () => {
   });
 
   it('opens a read as soon as the consumers it was told of are there, and waits out gatherMs for fewer', async () => {
-    const opened: SubscribeToAllOptions[] = [];
-    const store: SubscriptionSource = {
-      subscribeToAll: (options) => {
-        opened.push(options);
-        return idleSubscription();
-      },
-      readAll: readsNothing,
-    };
+    const { opened, store } = recordingStore();
     const shared = new SharedCatchUp(store, { gatherMs: 60_000, consumers: 2 });
     const filter = { streamNamePrefixes: ['deal-'] };
     const first = shared.subscribeToAll({ from: 'start', filter, handle: () => undefined });
