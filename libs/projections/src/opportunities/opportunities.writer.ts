@@ -220,7 +220,11 @@ export const opportunitiesProjection: Projection = {
     const totals = tx.rebuilding ? await rebuildTotals(tx) : undefined;
     await writeOpportunities(changes, tx);
     for (const row of changes.opportunities) tx.memory.keep(row.opportunityId, row);
-    totals?.add(changes.openDealDeltas);
+    if (totals) {
+      if (totals instanceof OpenDealTotalsSum) totals.add(changes.openDealDeltas);
+      // Kept after the batch's deals, the latest kept: however many deals a batch keeps, they never push it out.
+      tx.memory.keep(REBUILD_TOTALS, totals);
+    }
   },
 };
 
@@ -591,20 +595,16 @@ const REBUILD_TOTALS = '\u0000open_deal_totals';
 const TOTALS_LEFT_TO_THE_FINISH = Object.freeze({});
 
 /**
- * The open-deal totals of every change the rebuild has written, kept in memory from batch to
- * batch, if they are all there: started when no change is stored yet, and gone whenever the
- * runner forgets what it kept (a batch that did not commit, a restart). Otherwise the finish
- * sums the stored changes.
+ * What a rebuild's batch adds its open-deal changes to, from memory: the totals of every change
+ * the rebuild has written, if they are all there. They are started when no change is stored
+ * yet, and gone whenever the runner forgets what it kept (a batch that did not commit, a
+ * restart); after that, TOTALS_LEFT_TO_THE_FINISH says the finish sums the stored changes.
  */
-async function rebuildTotals(tx: ProjectionTransaction): Promise<OpenDealTotalsSum | undefined> {
-  let kept = tx.memory.get<object>(REBUILD_TOTALS);
-  if (kept === undefined) {
-    const [{ empty }] = await tx.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT FROM ${tx.schema.table('open_deal_deltas')}) AS empty`);
-    kept = empty ? new OpenDealTotalsSum() : TOTALS_LEFT_TO_THE_FINISH;
-  }
-  // Kept again by every batch, so that the deals it keeps never push it out.
-  tx.memory.keep(REBUILD_TOTALS, kept);
-  return kept instanceof OpenDealTotalsSum ? kept : undefined;
+async function rebuildTotals(tx: ProjectionTransaction): Promise<OpenDealTotalsSum | typeof TOTALS_LEFT_TO_THE_FINISH> {
+  const kept = tx.memory.get<object>(REBUILD_TOTALS);
+  if (kept !== undefined) return kept;
+  const [{ empty }] = await tx.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT FROM ${tx.schema.table('open_deal_deltas')}) AS empty`);
+  return empty ? new OpenDealTotalsSum() : TOTALS_LEFT_TO_THE_FINISH;
 }
 
 /**
