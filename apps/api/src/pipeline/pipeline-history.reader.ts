@@ -55,7 +55,8 @@ function filtering(view: ReadModelView, parameters: unknown[], filter: DealFilte
 /**
  * Deals open at T, counted and summed per pipeline, stage and currency with the amounts in
  * force then: the month totals before T's UTC month, the day totals before T's day and the
- * changes of that day up to T; for one owner, its changes up to T.
+ * changes of that day up to T; for one owner, its month totals before T's month and its
+ * changes of that month up to T.
  */
 export async function openDealsAsOf(
   view: ReadModelView,
@@ -69,7 +70,10 @@ export async function openDealsAsOf(
   const month = `date_trunc('month', $1::timestamptz, 'UTC')`;
   const day = `date_trunc('day', $1::timestamptz, 'UTC')`;
   const changes = where.byOwner
-    ? openDealPlaces(deltas, 'd', 'd.pipeline_id', `${where.pipelines('d')}${where.owner('d')} AND d.at <= $1`)
+    ? `SELECT o.pipeline_id, o.stage_id, o.currency, o.count, o.amount_minor FROM ${view.table(OPPORTUNITIES_PROJECTION, 'open_deal_owner_totals')} o
+        WHERE ${where.pipelines('o')}${where.owner('o')} AND o.month_start < ${month}
+       UNION ALL
+       ${openDealPlaces(deltas, 'd', 'd.pipeline_id', `${where.pipelines('d')}${where.owner('d')} AND d.at >= ${month} AND d.at <= $1`)}`
     : `SELECT t.pipeline_id, t.stage_id, t.currency, t.count, t.amount_minor FROM ${totals} t
         WHERE ${where.pipelines('t')} AND t.period = 'month' AND t.period_start < ${month}
        UNION ALL

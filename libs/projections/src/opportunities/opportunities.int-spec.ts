@@ -109,6 +109,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     expect(fillfactors).toEqual({
       deal_closes: [],
       open_deal_deltas: [],
+      open_deal_owner_totals: [],
       open_deal_totals: [],
       open_deals_to_net: [],
       opportunities: [`fillfactor=${UPDATED_TABLES_FILLFACTOR}`],
@@ -377,15 +378,32 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
       { period_start: '2024-06-01', stage_id: 'proposal', count: -1, amount_minor: -100_000 },
       { period_start: '2024-07-01', stage_id: 'negotiation', count: -1, amount_minor: -100_000 },
     ]);
-    // One owner's changes, added up without totals.
+    // Each owner's months: rep-3's deal, and rep-4's.
+    expect(
+      await rows(
+        `SELECT owner_id, to_char(month_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS month_start, stage_id, count::int AS count, amount_minor::int AS amount_minor
+           FROM ${SCHEMA}.open_deal_owner_totals WHERE pipeline_id = $1 ORDER BY owner_id, month_start, stage_id`,
+        [pipelineId],
+      ),
+    ).toEqual([
+      { owner_id: 'rep-3', month_start: '2024-05-01', stage_id: 'proposal', count: 1, amount_minor: 100_000 },
+      { owner_id: 'rep-3', month_start: '2024-06-01', stage_id: 'negotiation', count: 1, amount_minor: 100_000 },
+      { owner_id: 'rep-3', month_start: '2024-06-01', stage_id: 'proposal', count: -1, amount_minor: -100_000 },
+      { owner_id: 'rep-3', month_start: '2024-07-01', stage_id: 'negotiation', count: -1, amount_minor: -100_000 },
+      { owner_id: 'rep-4', month_start: '2024-05-01', stage_id: 'discovery', count: 1, amount_minor: 100_000 },
+    ]);
+    // One owner's changes of a month, as its as-of adds them to the months before.
     expect(
       await rows(
         `SELECT stage_id, sum(count_delta)::int AS count
-           FROM (${openDealPlaces(`${SCHEMA}.open_deal_deltas`, 'd', 'd.pipeline_id', `d.pipeline_id = $1 AND d.owner_id = 'rep-3' AND d.at <= $2`)}) place
-          GROUP BY stage_id HAVING sum(count_delta) <> 0`,
-        [pipelineId, on('06-01')],
+           FROM (${openDealPlaces(`${SCHEMA}.open_deal_deltas`, 'd', 'd.pipeline_id', `d.pipeline_id = $1 AND d.owner_id = 'rep-3' AND d.at >= $2 AND d.at <= $3`)}) place
+          GROUP BY stage_id HAVING sum(count_delta) <> 0 ORDER BY stage_id`,
+        [pipelineId, on('06-01'), on('06-25')],
       ),
-    ).toEqual([{ stage_id: 'proposal', count: 1 }]);
+    ).toEqual([
+      { stage_id: 'negotiation', count: 1 },
+      { stage_id: 'proposal', count: -1 },
+    ]);
     // The late move corrected the one of 20 June where it was stored: netted, that is again one
     // row, now from proposal, as a rebuild writes it.
     expect(
@@ -508,6 +526,7 @@ describe('Pipeline read models against the event-store dev server and PostgreSQL
     );
     expect(keys.map(({ table, key }) => `${table.replace(`${rebuiltSchema}.`, '')} ${key}`)).toEqual([
       'deal_closes PRIMARY KEY (opportunity_id, seq)',
+      'open_deal_owner_totals PRIMARY KEY (pipeline_id, owner_id, month_start, stage_id, currency) INCLUDE (count, amount_minor)',
       'open_deal_totals PRIMARY KEY (pipeline_id, period, period_start, stage_id, currency) INCLUDE (count, amount_minor)',
       'open_deals_to_net PRIMARY KEY (opportunity_id)',
       'opportunities PRIMARY KEY (opportunity_id)',

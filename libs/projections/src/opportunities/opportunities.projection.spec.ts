@@ -1,7 +1,14 @@
 import type { RecordedEnvelope } from '@revops/event-store';
 import { NO_MEMORY, projectionSchema, type ProjectionTransaction } from '../runner/projection';
 import { anEnvelope } from '../runner/testing/envelopes';
-import { OpenDealTotalsSum, opportunityChanges, type OpenDealDeltaRow, type OpenDealTotalRow, type OpportunityRow } from './opportunities.projection';
+import {
+  OpenDealTotalsSum,
+  opportunityChanges,
+  type OpenDealDeltaRow,
+  type OpenDealOwnerTotalRow,
+  type OpenDealTotalRow,
+  type OpportunityRow,
+} from './opportunities.projection';
 import { OPPORTUNITIES_PROJECTION, opportunitiesProjection } from './opportunities.writer';
 
 const ID = 'opp-1';
@@ -597,10 +604,18 @@ describe('opportunities projection, applying a batch', () => {
 });
 
 describe('OpenDealTotalsSum', () => {
-  const change = (at: string, stageId: string, countDelta: number, amountDeltaMinor: number, exited?: [string, number], pipelineId = 'p'): OpenDealDeltaRow => ({
+  const change = (
+    at: string,
+    stageId: string,
+    countDelta: number,
+    amountDeltaMinor: number,
+    exited?: [string, number],
+    pipelineId = 'p',
+    ownerId = 'rep',
+  ): OpenDealDeltaRow => ({
     opportunityId: 'opp',
     pipelineId,
-    ownerId: 'rep',
+    ownerId,
     stageId,
     currency: 'EUR',
     at,
@@ -610,8 +625,8 @@ describe('OpenDealTotalsSum', () => {
     exitedCurrency: exited ? 'EUR' : null,
     exitedAmountMinor: exited ? exited[1] : null,
   });
-  const sorted = (rows: readonly OpenDealTotalRow[] | undefined) =>
-    [...(rows ?? [])].sort((a, b) => `${a.pipelineId}${a.period}${a.periodStart}${a.stageId}`.localeCompare(`${b.pipelineId}${b.period}${b.periodStart}${b.stageId}`));
+  const sorted = <Row extends object>(rows: readonly Row[] | undefined) =>
+    [...(rows ?? [])].sort((a, b) => Object.values(a).join('/').localeCompare(Object.values(b).join('/')));
   const total = (period: 'day' | 'month', periodStart: string, stageId: string, count: number, amountMinor: number, pipelineId = 'p'): OpenDealTotalRow => ({
     pipelineId,
     period,
@@ -621,23 +636,48 @@ describe('OpenDealTotalsSum', () => {
     count,
     amountMinor,
   });
+  const ownerTotal = (ownerId: string, monthStart: string, stageId: string, count: number, amountMinor: number, pipelineId = 'p'): OpenDealOwnerTotalRow => ({
+    pipelineId,
+    ownerId,
+    monthStart,
+    stageId,
+    currency: 'EUR',
+    count,
+    amountMinor,
+  });
 
   it('adds up each place a change counts at per pipeline, UTC day, stage and currency, and the months from the days, leaving out what comes to nothing', () => {
     const sum = new OpenDealTotalsSum();
     sum.add([change('2024-03-01T23:59:59.999Z', 'discovery', 1, 100), change('2024-03-02T00:00:00.000Z', 'proposal', 1, 150, ['discovery', 100])]);
-    // A later batch: a correction of the second of March, and another pipeline.
-    sum.add([change('2024-03-02T08:00:00.000Z', 'proposal', 0, 50), change('2024-04-30T12:00:00.000Z', 'proposal', -1, -200), change('2024-03-02T08:00:00.000Z', 'demo', 1, 7, undefined, 'q')]);
-    expect(sorted(sum.take())).toEqual(
+    // A later batch: a correction of the second of March, another owner's deal, and another pipeline.
+    sum.add([
+      change('2024-03-02T08:00:00.000Z', 'proposal', 0, 50),
+      change('2024-04-30T12:00:00.000Z', 'proposal', -1, -200),
+      change('2024-03-20T08:00:00.000Z', 'proposal', 1, 30, undefined, 'p', 'other'),
+      change('2024-03-02T08:00:00.000Z', 'demo', 1, 7, undefined, 'q'),
+    ]);
+    const taken = sum.take();
+    expect(sorted(taken?.totals)).toEqual(
       sorted([
         total('day', '2024-03-01T00:00:00.000Z', 'discovery', 1, 100),
         total('day', '2024-03-02T00:00:00.000Z', 'discovery', -1, -100),
         total('day', '2024-03-02T00:00:00.000Z', 'proposal', 1, 200),
+        total('day', '2024-03-20T00:00:00.000Z', 'proposal', 1, 30),
         total('day', '2024-04-30T00:00:00.000Z', 'proposal', -1, -200),
         // March's discovery came back to nothing: no month row for it.
-        total('month', '2024-03-01T00:00:00.000Z', 'proposal', 1, 200),
+        total('month', '2024-03-01T00:00:00.000Z', 'proposal', 2, 230),
         total('month', '2024-04-01T00:00:00.000Z', 'proposal', -1, -200),
         total('day', '2024-03-02T00:00:00.000Z', 'demo', 1, 7, 'q'),
         total('month', '2024-03-01T00:00:00.000Z', 'demo', 1, 7, 'q'),
+      ]),
+    );
+    // Each owner's months, which add up to the pipeline's.
+    expect(sorted(taken?.ownerTotals)).toEqual(
+      sorted([
+        ownerTotal('rep', '2024-03-01T00:00:00.000Z', 'proposal', 1, 200),
+        ownerTotal('rep', '2024-04-01T00:00:00.000Z', 'proposal', -1, -200),
+        ownerTotal('other', '2024-03-01T00:00:00.000Z', 'proposal', 1, 30),
+        ownerTotal('rep', '2024-03-01T00:00:00.000Z', 'demo', 1, 7, 'q'),
       ]),
     );
   });
@@ -645,7 +685,9 @@ describe('OpenDealTotalsSum', () => {
   it('gives its totals once: a finish run again sums the stored changes', () => {
     const sum = new OpenDealTotalsSum();
     sum.add([change('2024-03-01T09:00:00.000Z', 'discovery', 1, 100)]);
-    expect(sum.take()).toHaveLength(2);
+    const taken = sum.take();
+    expect(taken?.totals).toHaveLength(2);
+    expect(taken?.ownerTotals).toHaveLength(1);
     expect(sum.take()).toBeUndefined();
   });
 

@@ -691,25 +691,43 @@ export interface OpenDealTotalRow {
   readonly amountMinor: number;
 }
 
-/** What a pipeline's changes add up to in one stage and currency on one UTC day. */
-interface DaySum {
+/** A row of `open_deal_owner_totals`: one owner's open-deal changes of one pipeline, UTC month, stage and currency added up. */
+export interface OpenDealOwnerTotalRow {
+  readonly pipelineId: string;
+  readonly ownerId: string;
+  /** The month's first instant, UTC. */
+  readonly monthStart: string;
+  readonly stageId: string;
+  readonly currency: string;
+  readonly count: number;
+  readonly amountMinor: number;
+}
+
+/** What some changes add up to in one stage and currency over one period. */
+interface PeriodSum {
   count: number;
   amountMinor: number;
 }
 
+/** Sums by stage, currency and period (`P` its key). Maps in maps: no key is made per change. */
+type StageSums<P> = Map<string, Map<string, Map<P, PeriodSum>>>;
+
 const DAY_MS = 86_400_000;
 
 /**
- * The open-deal changes of a rebuild added up per pipeline, UTC day, stage and currency as its
- * batches make them: the month and day totals its finish would otherwise sum from every stored
- * change (2 s of one PostgreSQL backend at 830,000 changes, before the tables' indexes could be
- * built). Netting a deal's changes regroups them within an instant, so it leaves these sums as
- * they are. Gives them only when each is exact: an amount beyond the integers a number holds
- * exactly, or a time outside the years 0 to 9999, leaves them to PostgreSQL's bigints.
+ * The open-deal changes of a rebuild added up as its batches make them: per pipeline, UTC day,
+ * stage and currency, and per pipeline, owner, UTC month, stage and currency. These are the
+ * totals its finish would otherwise sum from every stored change (2 s of one PostgreSQL backend
+ * at 830,000 changes, before the tables' indexes could be built). Netting a deal's changes
+ * regroups them within an instant of that deal, so it leaves these sums as they are. Gives them
+ * only when each is exact: an amount beyond the integers a number holds exactly, or a time
+ * outside the years 0 to 9999, leaves them to PostgreSQL's bigints.
  */
 export class OpenDealTotalsSum {
-  /** By pipeline, stage, currency and day (ms since the epoch over DAY_MS). Maps in maps: no key is made per change. */
-  private readonly sums = new Map<string, Map<string, Map<string, Map<number, DaySum>>>>();
+  /** By pipeline, then stage, currency and day (ms since the epoch over DAY_MS). */
+  private readonly days = new Map<string, StageSums<number>>();
+  /** By pipeline and owner, then stage, currency and month (`YYYY-MM`). */
+  private readonly ownerMonths = new Map<string, Map<string, StageSums<string>>>();
   private exact = true;
 
   add(changes: readonly OpenDealDeltaRow[]): void {
@@ -719,78 +737,95 @@ export class OpenDealTotalsSum {
       // Written by toISOString: 24 characters in the years 0 to 9999, as PostgreSQL reads them.
       if (change.at.length !== 24 || Number.isNaN(time)) this.exact = false;
       const day = Math.floor(time / DAY_MS);
-      const byStage = this.byStage(change.pipelineId);
-      this.addTo(byStage, change.stageId, change.currency, day, change.countDelta, change.amountDeltaMinor);
-      if (change.exitedStageId !== null) this.addTo(byStage, change.exitedStageId, change.exitedCurrency as string, day, -1, -(change.exitedAmountMinor as number));
+      const month = change.at.slice(0, 7);
+      const days = inner(this.days, change.pipelineId);
+      const ownerMonths = inner(inner(this.ownerMonths, change.pipelineId), change.ownerId);
+      this.addTo(days, change.stageId, change.currency, day, change.countDelta, change.amountDeltaMinor);
+      this.addTo(ownerMonths, change.stageId, change.currency, month, change.countDelta, change.amountDeltaMinor);
+      if (change.exitedStageId !== null) {
+        const exitedAmount = -(change.exitedAmountMinor as number);
+        this.addTo(days, change.exitedStageId, change.exitedCurrency as string, day, -1, exitedAmount);
+        this.addTo(ownerMonths, change.exitedStageId, change.exitedCurrency as string, month, -1, exitedAmount);
+      }
     }
-    if (!this.exact) this.sums.clear();
+    if (!this.exact) this.clear();
   }
 
   /**
-   * The totals that are not zero, days and months, then nothing more: a sum is taken once, and
-   * a finish run again sums the stored changes. Undefined when they are not exact.
+   * The totals that are not zero (days and months, and each owner's months), then nothing more:
+   * a sum is taken once, and a finish run again sums the stored changes. Undefined when they
+   * are not exact.
    */
-  take(): OpenDealTotalRow[] | undefined {
+  take(): { totals: OpenDealTotalRow[]; ownerTotals: OpenDealOwnerTotalRow[] } | undefined {
     if (!this.exact) return undefined;
     this.exact = false;
     const totals: OpenDealTotalRow[] = [];
-    for (const [pipelineId, byStage] of this.sums) {
+    for (const [pipelineId, byStage] of this.days) {
       for (const [stageId, byCurrency] of byStage) {
         for (const [currency, byDay] of byCurrency) {
-          const months = new Map<string, DaySum>();
+          const months = new Map<string, PeriodSum>();
           for (const [day, { count, amountMinor }] of byDay) {
             const start = new Date(day * DAY_MS).toISOString();
-            if (count !== 0 || amountMinor !== 0) totals.push(totalRow(pipelineId, 'day', start, stageId, currency, count, amountMinor));
-            const month = `${start.slice(0, 7)}-01T00:00:00.000Z`;
-            const sum = months.get(month);
-            if (sum === undefined) months.set(month, { count, amountMinor });
-            else {
-              sum.count += count;
-              sum.amountMinor += amountMinor;
-            }
+            if (count !== 0 || amountMinor !== 0) totals.push({ pipelineId, period: 'day', periodStart: start, stageId, currency, count, amountMinor });
+            addToSum(months, monthStart(start.slice(0, 7)), count, amountMinor);
           }
           for (const [month, { count, amountMinor }] of months) {
             if (!Number.isSafeInteger(amountMinor)) return undefined;
-            if (count !== 0 || amountMinor !== 0) totals.push(totalRow(pipelineId, 'month', month, stageId, currency, count, amountMinor));
+            if (count !== 0 || amountMinor !== 0) totals.push({ pipelineId, period: 'month', periodStart: month, stageId, currency, count, amountMinor });
           }
         }
       }
     }
-    this.sums.clear();
-    return totals;
+    const ownerTotals: OpenDealOwnerTotalRow[] = [];
+    for (const [pipelineId, byOwner] of this.ownerMonths) {
+      for (const [ownerId, byStage] of byOwner) {
+        for (const [stageId, byCurrency] of byStage) {
+          for (const [currency, byMonth] of byCurrency) {
+            for (const [month, { count, amountMinor }] of byMonth) {
+              if (count !== 0 || amountMinor !== 0) ownerTotals.push({ pipelineId, ownerId, monthStart: monthStart(month), stageId, currency, count, amountMinor });
+            }
+          }
+        }
+      }
+    }
+    this.clear();
+    return { totals, ownerTotals };
   }
 
-  private byStage(pipelineId: string): Map<string, Map<string, Map<number, DaySum>>> {
-    let byStage = this.sums.get(pipelineId);
-    if (byStage === undefined) {
-      byStage = new Map();
-      this.sums.set(pipelineId, byStage);
-    }
-    return byStage;
+  private clear(): void {
+    this.days.clear();
+    this.ownerMonths.clear();
   }
 
-  private addTo(byStage: Map<string, Map<string, Map<number, DaySum>>>, stageId: string, currency: string, day: number, count: number, amountMinor: number): void {
-    let byCurrency = byStage.get(stageId);
-    if (byCurrency === undefined) {
-      byCurrency = new Map();
-      byStage.set(stageId, byCurrency);
-    }
-    let byDay = byCurrency.get(currency);
-    if (byDay === undefined) {
-      byDay = new Map();
-      byCurrency.set(currency, byDay);
-    }
-    const sum = byDay.get(day);
-    if (sum === undefined) {
-      byDay.set(day, { count, amountMinor });
-      return;
-    }
-    sum.count += count;
-    sum.amountMinor += amountMinor;
+  private addTo<P>(byStage: StageSums<P>, stageId: string, currency: string, period: P, count: number, amountMinor: number): void {
+    const sum = addToSum(inner(inner(byStage, stageId), currency), period, count, amountMinor);
     if (!Number.isSafeInteger(sum.amountMinor)) this.exact = false;
   }
 }
 
-function totalRow(pipelineId: string, period: 'month' | 'day', periodStart: string, stageId: string, currency: string, count: number, amountMinor: number): OpenDealTotalRow {
-  return { pipelineId, period, periodStart, stageId, currency, count, amountMinor };
+/** The map `outer` holds under `key`, added empty when it holds none. */
+function inner<K, V extends Map<unknown, unknown>>(outer: Map<K, V>, key: K): V {
+  let map = outer.get(key);
+  if (map === undefined) {
+    map = new Map() as V;
+    outer.set(key, map);
+  }
+  return map;
+}
+
+function addToSum<P>(sums: Map<P, PeriodSum>, period: P, count: number, amountMinor: number): PeriodSum {
+  const sum = sums.get(period);
+  if (sum === undefined) {
+    const added = { count, amountMinor };
+    sums.set(period, added);
+    return added;
+  }
+  sum.count += count;
+  sum.amountMinor += amountMinor;
+  return sum;
+}
+
+/** The first instant of a UTC month given as `YYYY-MM`. */
+function monthStart(month: string): string {
+  return `${month}-01T00:00:00.000Z`;
 }

@@ -7,6 +7,7 @@ import {
   opportunityChanges,
   OpenDealTotalsSum,
   type AmountFigure,
+  type OpenDealTotalRow,
   type OpportunityChanges,
   type OpportunityRow,
   type OpportunityStatus,
@@ -37,7 +38,8 @@ export const UPDATED_TABLES_FILLFACTOR = 70;
  * expected and won amount with the business time it took effect), and what as-of reports sum
  * instead of reading every deal: `open_deal_deltas` (each deal's changes to the open
  * pipeline, at their business times), `open_deal_totals` (those changes of every owner added
- * up per UTC month and day) and `deal_closes` (every win and loss).
+ * up per UTC month and day), `open_deal_owner_totals` (each owner's added up per UTC month)
+ * and `deal_closes` (every win and loss).
  */
 export const opportunitiesProjection: Projection = {
   name: OPPORTUNITIES_PROJECTION,
@@ -49,8 +51,9 @@ export const opportunitiesProjection: Projection = {
   // move as one open-deal change instead of two, and keeps no statistics on a deal's lists; v9
   // builds the keys of the stays and amount figures after the catch-up; v10 stores the items of
   // a deal's transitions and amounts as arrays (`StoredTransition`, `StoredFigure`); v11 compares
-  // identifiers by their bytes (IDENTIFIER).
-  version: 11,
+  // identifiers by their bytes (IDENTIFIER); v12 answers one owner's as-of from that owner's
+  // month totals and the month's changes, and finds a deal's changes by its id alone.
+  version: 12,
   consumes: { streamNamePrefixes: ['opportunity-'] },
   finishRebuild: (transactions) => forEachConcurrently([finishOpenDealDeltas, replaceStays], transactions.parallelism, (step) => transactions.run(step)),
   primaryKeysAfterCatchUp: () => [
@@ -138,16 +141,16 @@ export const opportunitiesProjection: Projection = {
     // the finish nets (a batch writes a deal's changes netted). Empty once it serves.
     `CREATE TABLE ${schema.table('open_deals_to_net')} (opportunity_id ${IDENTIFIER} PRIMARY KEY)`,
     // Totals carried in their key's index, so a report sums them from the index alone.
-    `CREATE TABLE ${schema.table('open_deal_totals')} (
-       pipeline_id ${IDENTIFIER} NOT NULL,
-       period text NOT NULL CHECK (period IN ('month', 'day')),
-       period_start timestamptz NOT NULL,
-       stage_id ${IDENTIFIER} NOT NULL,
-       currency char(3) NOT NULL,
-       count bigint NOT NULL,
-       amount_minor bigint NOT NULL,
-       PRIMARY KEY (pipeline_id, period, period_start, stage_id, currency) INCLUDE (count, amount_minor)
-     )`,
+    openDealTotalsTable(schema.table('open_deal_totals'), [
+      ['pipeline_id', `${IDENTIFIER} NOT NULL`],
+      ['period', `text NOT NULL CHECK (period IN ('month', 'day'))`],
+      ['period_start', 'timestamptz NOT NULL'],
+    ]),
+    openDealTotalsTable(schema.table('open_deal_owner_totals'), [
+      ['pipeline_id', `${IDENTIFIER} NOT NULL`],
+      ['owner_id', `${IDENTIFIER} NOT NULL`],
+      ['month_start', 'timestamptz NOT NULL'],
+    ]),
     `CREATE TABLE ${schema.table('deal_closes')} (
        opportunity_id ${IDENTIFIER} NOT NULL,
        seq integer NOT NULL,
@@ -172,21 +175,19 @@ export const opportunitiesProjection: Projection = {
   indexesAfterFinish: (schema: ProjectionSchema) => {
     const index = indexAfterCatchUp(schema);
     return [
-      // The part of a day before an instant, and one owner's changes (few enough to need no
-      // totals), read from the index alone. A day holds every pipeline's changes of that day, a
-      // few thousand at most, so its index is keyed by time alone: a timestamp sorts far
-      // quicker than text, and a rebuild builds this index in 1.2 s instead of 2.9 s at 1.34
-      // million changes. The owner's index holds each deal's changes together, which a batch
-      // nets: one index less to build than with one of their own (2.6 s against 3.2 s for both
-      // at 830,000 changes).
-      index('open_deal_deltas_pipeline_id_owner_id_opportunity_id_at_sta_idx', 'open_deal_deltas', `(pipeline_id, owner_id, opportunity_id, at) INCLUDE (${OPEN_DEAL_PLACE_COLUMNS})`),
       // The stays' cohort index.
       index(
         'opportunity_stage_history_pipeline_id_opened_at_entered_at__idx',
         'opportunity_stage_history',
         '(pipeline_id, opened_at) INCLUDE (entered_at, next_entered_at, stages_reached, owner_id)',
       ),
-      index('open_deal_deltas_at_pipeline_id_stage_id_currency_count_del_idx', 'open_deal_deltas', `(at) INCLUDE (pipeline_id, ${OPEN_DEAL_PLACE_COLUMNS})`),
+      // The changes of a day up to an instant, and of one owner in a month up to an instant,
+      // read from the index alone. A day holds every pipeline's changes of that day, a few
+      // thousand at most, and a month a few tens of thousands; so the index is keyed by time
+      // alone: a timestamp sorts far quicker than text. Before the owners' month totals, an
+      // index keyed by pipeline, owner, deal and time answered one owner's as-of: at 830,000
+      // changes it took a rebuild's finish 6 s under load, against 2.6 s for this one.
+      index('open_deal_deltas_at_pipeline_id_owner_id_stage_id_currency__idx', 'open_deal_deltas', `(at) INCLUDE (pipeline_id, owner_id, ${OPEN_DEAL_PLACE_COLUMNS})`),
       index('opportunities_pipeline_id_status_stage_id_idx', 'opportunities', '(pipeline_id, status, stage_id)'),
       // One owner's deals of a pipeline by status, newest first, and their count from the index alone.
       index('opportunities_pipeline_id_owner_id_status_opened_at_idx', 'opportunities', '(pipeline_id, owner_id, status, opened_at)'),
@@ -198,6 +199,8 @@ export const opportunitiesProjection: Projection = {
         '(pipeline_id, closed_at) INCLUDE (opportunity_id, owner_id, outcome, opened_at, reopened_at, won_amount_minor, won_currency, won_amount_until)',
       ),
       index('opportunities_owner_id_idx', 'opportunities', '(owner_id)'),
+      // A deal's changes, which a batch nets when it corrects them.
+      index('open_deal_deltas_opportunity_id_idx', 'open_deal_deltas', '(opportunity_id)'),
     ];
   },
   apply: async (batch, tx) => {
@@ -502,11 +505,17 @@ async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'],
   await tx.query(
     `WITH added AS (
        ${insertFromArrays(deltasTable, columns)}
-       RETURNING pipeline_id, at, ${OPEN_DEAL_PLACE_COLUMNS}
+       RETURNING pipeline_id, owner_id, at, ${OPEN_DEAL_PLACE_COLUMNS}
+     ),
+     pipeline_totals AS (
+       INSERT INTO ${tx.schema.table('open_deal_totals')} AS t (pipeline_id, period, period_start, stage_id, currency, count, amount_minor)
+       ${openDealTotalsOf('added')}
+       ON CONFLICT (pipeline_id, period, period_start, stage_id, currency) DO UPDATE
+          SET count = t.count + excluded.count, amount_minor = t.amount_minor + excluded.amount_minor
      )
-     INSERT INTO ${tx.schema.table('open_deal_totals')} AS t (pipeline_id, period, period_start, stage_id, currency, count, amount_minor)
-     ${openDealTotalsOf('added')}
-     ON CONFLICT (pipeline_id, period, period_start, stage_id, currency) DO UPDATE
+     INSERT INTO ${tx.schema.table('open_deal_owner_totals')} AS t (pipeline_id, owner_id, month_start, stage_id, currency, count, amount_minor)
+     ${openDealOwnerTotalsOf('added')}
+     ON CONFLICT (pipeline_id, owner_id, month_start, stage_id, currency) DO UPDATE
         SET count = t.count + excluded.count, amount_minor = t.amount_minor + excluded.amount_minor`,
     columnValues(columns),
   );
@@ -514,22 +523,18 @@ async function writeOpenDealDeltas(deltas: OpportunityChanges['openDealDeltas'],
   // in a pattern that depends on how the log was cut into batches. Netting them keeps the
   // tables a function of the history alone: a rebuild gives the very same rows.
   if (corrected.length > 0) {
-    // Found by their deal's pipeline and owner too, which lead the index that holds a deal's changes together.
-    const dealOf = new Map(deltas.map((row) => [row.opportunityId, row]));
-    const correctedDeals = corrected.map((id) => dealOf.get(id) as OpportunityChanges['openDealDeltas'][number]);
-    await tx.query(
-      `WITH ${nettedDeltas(
-        deltasTable,
-        `USING unnest($1::text[], $2::text[], $3::text[]) AS deal(opportunity_id, pipeline_id, owner_id)
-         WHERE d.pipeline_id = deal.pipeline_id AND d.owner_id = deal.owner_id AND d.opportunity_id = deal.opportunity_id`,
-      )}`,
-      [corrected, correctedDeals.map((row) => row.pipelineId), correctedDeals.map((row) => row.ownerId)],
-    );
+    await tx.query(`WITH ${nettedDeltas(deltasTable, 'USING unnest($1::text[]) AS deal(opportunity_id) WHERE d.opportunity_id = deal.opportunity_id')}`, [corrected]);
   }
+  // A deal has one owner: the batch's pairs of pipeline and owner are those of its deals.
+  const owners = new Map(deltas.map((row) => [`${row.pipelineId}\u0000${row.ownerId}`, row]));
   await tx.query(
-    `DELETE FROM ${tx.schema.table('open_deal_totals')} t USING unnest($1::text[]) AS p(pipeline_id)
-      WHERE t.pipeline_id = p.pipeline_id AND t.count = 0 AND t.amount_minor = 0`,
-    [[...new Set(deltas.map((row) => row.pipelineId))]],
+    `WITH pipeline_totals AS (
+       DELETE FROM ${tx.schema.table('open_deal_totals')} t USING unnest($1::text[]) AS p(pipeline_id)
+        WHERE t.pipeline_id = p.pipeline_id AND t.count = 0 AND t.amount_minor = 0
+     )
+     DELETE FROM ${tx.schema.table('open_deal_owner_totals')} t USING unnest($2::text[], $3::text[]) AS o(pipeline_id, owner_id)
+      WHERE t.pipeline_id = o.pipeline_id AND t.owner_id = o.owner_id AND t.count = 0 AND t.amount_minor = 0`,
+    [[...new Set(deltas.map((row) => row.pipelineId))], [...owners.values()].map((row) => row.pipelineId), [...owners.values()].map((row) => row.ownerId)],
   );
 }
 
@@ -551,6 +556,30 @@ function openDealTotalsOf(source: string): string {
        FROM days
       GROUP BY 1, 3, 4, 5
      HAVING sum(count) <> 0 OR sum(amount_minor) <> 0`;
+}
+
+/**
+ * A table of open-deal totals: keyed by the `period` columns, then stage and currency, with
+ * the count and amount carried in the key's index.
+ */
+function openDealTotalsTable(table: string, period: readonly (readonly [name: string, type: string])[]): string {
+  const key = [...period.map(([name]) => name), 'stage_id', 'currency'];
+  return `CREATE TABLE ${table} (
+       ${period.map(([name, type]) => `${name} ${type}`).join(',\n       ')},
+       stage_id ${IDENTIFIER} NOT NULL,
+       currency char(3) NOT NULL,
+       count bigint NOT NULL,
+       amount_minor bigint NOT NULL,
+       PRIMARY KEY (${key.join(', ')}) INCLUDE (count, amount_minor)
+     )`;
+}
+
+/** Each owner's month totals of the open-deal changes in `source`, those that are not zero. */
+function openDealOwnerTotalsOf(source: string): string {
+  return `SELECT pipeline_id, owner_id, date_trunc('month', at, 'UTC'), stage_id, currency, sum(count_delta), sum(amount_delta_minor)
+       FROM (${openDealPlaces(source, 'd', 'd.pipeline_id, d.owner_id, d.at')}) place(pipeline_id, owner_id, at, stage_id, currency, count_delta, amount_delta_minor)
+      GROUP BY 1, 2, 3, 4, 5
+     HAVING sum(count_delta) <> 0 OR sum(amount_delta_minor) <> 0`;
 }
 
 /**
@@ -618,18 +647,24 @@ async function finishOpenDealDeltas(tx: ProjectionTransaction): Promise<void> {
     `WITH uneven AS (DELETE FROM ${tx.schema.table('open_deals_to_net')} RETURNING opportunity_id),
      ${nettedDeltas(deltasTable, 'USING uneven u WHERE d.opportunity_id = u.opportunity_id')}`,
   );
+  const ownerTotals = tx.schema.table('open_deal_owner_totals');
   await tx.query(`DELETE FROM ${totals}`);
+  await tx.query(`DELETE FROM ${ownerTotals}`);
   const kept = tx.memory.get<object>(REBUILD_TOTALS);
   const summed = kept instanceof OpenDealTotalsSum ? kept.take() : undefined;
   if (summed) {
+    const { totals: rows, ownerTotals: ownerRows } = summed;
     await tx.insertRows('open_deal_totals', [
-      { name: 'pipeline_id', type: 'text', values: summed.map((row) => row.pipelineId) },
-      { name: 'period', type: 'text', values: summed.map((row) => row.period) },
-      { name: 'period_start', type: 'timestamptz', values: summed.map((row) => row.periodStart) },
-      { name: 'stage_id', type: 'text', values: summed.map((row) => row.stageId) },
-      { name: 'currency', type: 'text', values: summed.map((row) => row.currency) },
-      { name: 'count', type: 'bigint', values: summed.map((row) => String(row.count)) },
-      { name: 'amount_minor', type: 'bigint', values: summed.map((row) => String(row.amountMinor)) },
+      { name: 'pipeline_id', type: 'text', values: rows.map((row) => row.pipelineId) },
+      { name: 'period', type: 'text', values: rows.map((row) => row.period) },
+      { name: 'period_start', type: 'timestamptz', values: rows.map((row) => row.periodStart) },
+      ...sumColumns(rows),
+    ]);
+    await tx.insertRows('open_deal_owner_totals', [
+      { name: 'pipeline_id', type: 'text', values: ownerRows.map((row) => row.pipelineId) },
+      { name: 'owner_id', type: 'text', values: ownerRows.map((row) => row.ownerId) },
+      { name: 'month_start', type: 'timestamptz', values: ownerRows.map((row) => row.monthStart) },
+      ...sumColumns(ownerRows),
     ]);
     return;
   }
@@ -640,6 +675,20 @@ async function finishOpenDealDeltas(tx: ProjectionTransaction): Promise<void> {
     `INSERT INTO ${totals} (pipeline_id, period, period_start, stage_id, currency, count, amount_minor)
      ${openDealTotalsOf(deltasTable)}`,
   );
+  await tx.query(
+    `INSERT INTO ${ownerTotals} (pipeline_id, owner_id, month_start, stage_id, currency, count, amount_minor)
+     ${openDealOwnerTotalsOf(deltasTable)}`,
+  );
+}
+
+/** The columns after the key's period of a row of open-deal totals: its stage and currency, and their sums. */
+function sumColumns(rows: readonly Pick<OpenDealTotalRow, 'stageId' | 'currency' | 'count' | 'amountMinor'>[]): InsertColumn[] {
+  return [
+    { name: 'stage_id', type: 'text', values: rows.map((row) => row.stageId) },
+    { name: 'currency', type: 'text', values: rows.map((row) => row.currency) },
+    { name: 'count', type: 'bigint', values: rows.map((row) => String(row.count)) },
+    { name: 'amount_minor', type: 'bigint', values: rows.map((row) => String(row.amountMinor)) },
+  ];
 }
 
 /**
