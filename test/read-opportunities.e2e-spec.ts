@@ -300,10 +300,10 @@ describe('Reading opportunities over GraphQL', () => {
       const dataSource = api.app.get(DataSource);
       const spy = jest.spyOn(dataSource, 'query');
       let result: Page;
-      let statements: [string, unknown[]][];
+      let calls: Parameters<DataSource['query']>[];
       try {
         result = await page({ filter, first: 3 });
-        statements = spy.mock.calls.map(([sql, parameters]) => [sql, parameters ?? []]);
+        calls = [...spy.mock.calls];
       } finally {
         spy.mockRestore();
       }
@@ -312,12 +312,12 @@ describe('Reading opportunities over GraphQL', () => {
 
       // However few rows the test has, with sorting, bitmaps and whole-table reads priced out
       // the planner sorts only if no index gives the page's order.
-      const [pageSql, parameters] = statements.find(([sql]) => sql.includes('ORDER BY'))!;
+      const [pageSql, parameters] = calls.find(([sql]) => sql.includes('ORDER BY'))!;
       const runner = dataSource.createQueryRunner();
       try {
         await runner.startTransaction();
         for (const setting of ['enable_sort', 'enable_incremental_sort', 'enable_bitmapscan', 'enable_seqscan']) await runner.query(`SET LOCAL ${setting} = off`);
-        const [{ 'QUERY PLAN': plan }] = (await runner.query(`EXPLAIN (FORMAT JSON) ${pageSql}`, parameters)) as { 'QUERY PLAN': unknown }[];
+        const [{ 'QUERY PLAN': plan }] = (await runner.query(`EXPLAIN (FORMAT JSON) ${pageSql}`, parameters as unknown[])) as { 'QUERY PLAN': unknown }[];
         const nodes = [...JSON.stringify(plan).matchAll(/"Node Type":\s*"([^"]+)"/g)].map(([, type]) => type);
         expect(nodes).toEqual(['Limit', 'Index Scan']);
       } finally {

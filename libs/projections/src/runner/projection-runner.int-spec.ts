@@ -617,8 +617,17 @@ describe('ProjectionRunner against the event-store dev server and PostgreSQL', (
         },
       };
       await appendEvents(store, category, 30);
-      const instance = startProjections([projection]);
-      await eventually(() => instance.serving.resolve('counts_keyed').catch(() => undefined), Boolean, 'a version serves');
+      const logged = jest.spyOn(Logger.prototype, 'log');
+      try {
+        const instance = startProjections([projection]);
+        await eventually(() => instance.serving.resolve('counts_keyed').catch(() => undefined), Boolean, 'a version serves');
+        // What an operator reads of where the end of a rebuild went, step by step.
+        expect(logged.mock.calls.map(([message]) => String(message))).toContainEqual(
+          expect.stringMatching(/^finished the rebuild after its catch-up: indexes \d+ ms, finish \d+ ms, keys and indexes after the finish \d+ ms, vacuum and statistics \d+ ms$/),
+        );
+      } finally {
+        logged.mockRestore();
+      }
 
       expect(atTheFinish).toEqual([]);
       const built = ['index arrivals_pkey', 'index arrivals_revision_idx', 'key PRIMARY KEY (stream_name, revision)'];

@@ -448,12 +448,14 @@ export class ProjectionRunner {
 
   private async caughtUp(lease: Lease): Promise<void> {
     const rebuilt = this.rebuilding;
+    const steps = new StepTimes();
     if (rebuilt) {
-      await this.finishRebuilding(lease);
+      await this.finishRebuilding(lease, steps);
       this.rebuilding = false;
     }
     // Before a rebuilt version takes over, so that it serves with statistics.
-    if (this.currentState !== 'live') await this.withTransientRetry(() => this.analyzeTables(rebuilt), lease);
+    if (this.currentState !== 'live') await steps.time(rebuilt ? 'vacuum and statistics' : 'statistics', () => this.withTransientRetry(() => this.analyzeTables(rebuilt), lease));
+    if (rebuilt) this.logger.log(`finished the rebuild after its catch-up: ${steps.summary()}`);
     const outcome = await this.withTransientRetry(() => this.bookkeeping.caughtUp(this.key), lease);
     if (outcome === undefined) return;
     if (outcome.status !== 'live') {
@@ -473,15 +475,16 @@ export class ProjectionRunner {
    * What a rebuilding version left to the end of its catch-up: the indexes no batch reads, its
    * own finish, then the keys no batch needed and the indexes of what the finish rewrote.
    */
-  private async finishRebuilding(lease: Lease): Promise<void> {
+  private async finishRebuilding(lease: Lease, steps: StepTimes): Promise<void> {
     const transactions: RebuildTransactions = {
       parallelism: this.settings.finishParallelism,
       run: (work) => this.deps.sql.transaction((tx) => work(this.transaction(tx))),
     };
-    await this.runSteps(transactions, (this.projection.indexesAfterCatchUp?.(this.schema) ?? []).map((index) => [index]), lease);
+    const indexes = (this.projection.indexesAfterCatchUp?.(this.schema) ?? []).map((index) => [index]);
+    await steps.time('indexes', () => this.runSteps(transactions, indexes, lease));
     const { finishRebuild } = this.projection;
-    if (finishRebuild) await this.withTransientRetry(() => finishRebuild.call(this.projection, transactions), lease);
-    await this.runSteps(transactions, stepsAfterFinish(this.projection, this.schema), lease);
+    if (finishRebuild) await steps.time('finish', () => this.withTransientRetry(() => finishRebuild.call(this.projection, transactions), lease));
+    await steps.time('keys and indexes after the finish', () => this.runSteps(transactions, stepsAfterFinish(this.projection, this.schema), lease));
   }
 
   /** Runs each step's statements in a transaction of its own, as many steps at once as the finish may. */
@@ -604,4 +607,20 @@ export function describeError(error: unknown): string {
   const driver = (error as { driverError?: { code?: unknown } }).driverError;
   const code = driver?.code ?? (error as { code?: unknown }).code;
   return `${typeof code === 'string' ? `[${code}] ` : ''}${error.message}`;
+}
+
+/** How long each step of a rebuild's end took, for the log line that reports it. */
+class StepTimes {
+  private readonly steps: string[] = [];
+
+  async time<T>(step: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const result = await work();
+    this.steps.push(`${step} ${Math.round(performance.now() - started)} ms`);
+    return result;
+  }
+
+  summary(): string {
+    return this.steps.join(', ');
+  }
 }
