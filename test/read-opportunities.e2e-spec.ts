@@ -80,6 +80,17 @@ describe('Reading opportunities over GraphQL', () => {
 
   const idsOf = (result: Page) => result.edges.map((edge) => edge.node.id);
 
+  /** What `work` answers, and the statements (with their parameters) the api's read store ran meanwhile. */
+  async function queriesDuring<T>(work: () => Promise<T>): Promise<{ answer: T; calls: Parameters<DataSource['query']>[] }> {
+    const spy = jest.spyOn(api.app.get(DataSource), 'query');
+    try {
+      const answer = await work();
+      return { answer, calls: [...spy.mock.calls] };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
   beforeAll(async () => {
     testApi = await startTestApi('read-opportunities');
     ({ api, send } = testApi);
@@ -297,23 +308,14 @@ describe('Reading opportunities over GraphQL', () => {
 
     it("reads one owner's page of a pipeline over several statuses in its order from an index, sorting nothing", async () => {
       const filter = { pipelineId: 'enterprise', ownerId: 'rep-ann', status: ['OPEN', 'WON', 'LOST'] };
-      const dataSource = api.app.get(DataSource);
-      const spy = jest.spyOn(dataSource, 'query');
-      let result: Page;
-      let calls: Parameters<DataSource['query']>[];
-      try {
-        result = await page({ filter, first: 3 });
-        calls = [...spy.mock.calls];
-      } finally {
-        spy.mockRestore();
-      }
+      const { answer: result, calls } = await queriesDuring(() => page({ filter, first: 3 }));
       expect(idsOf(result)).toEqual(['opp-09', 'opp-06', 'opp-02']);
       expect(result.totalCount).toBe(4);
 
       // However few rows the test has, with sorting, bitmaps and whole-table reads priced out
       // the planner sorts only if no index gives the page's order.
       const [pageSql, parameters] = calls.find(([sql]) => sql.includes('ORDER BY'))!;
-      const runner = dataSource.createQueryRunner();
+      const runner = api.app.get(DataSource).createQueryRunner();
       try {
         await runner.startTransaction();
         for (const setting of ['enable_sort', 'enable_incremental_sort', 'enable_bitmapscan', 'enable_seqscan']) await runner.query(`SET LOCAL ${setting} = off`);
@@ -375,14 +377,8 @@ describe('Reading opportunities over GraphQL', () => {
 
     /** The SQL statements the api's read store ran while answering one request. */
     async function statementsFor(first: number): Promise<{ statements: string[]; response: GraphqlResponse<unknown> }> {
-      const dataSource = api.app.get(DataSource);
-      const spy = jest.spyOn(dataSource, 'query');
-      try {
-        const response = await send(nestedPage, { first });
-        return { statements: spy.mock.calls.map(([sql]) => sql), response };
-      } finally {
-        spy.mockRestore();
-      }
+      const { answer, calls } = await queriesDuring(() => send(nestedPage, { first }));
+      return { statements: calls.map(([sql]) => sql), response: answer };
     }
 
     it('loads a page with accounts, contacts and stage history in the same few statements, whatever its size', async () => {

@@ -448,14 +448,17 @@ export class ProjectionRunner {
 
   private async caughtUp(lease: Lease): Promise<void> {
     const rebuilt = this.rebuilding;
-    const steps = new StepTimes();
+    // Before a rebuilt version takes over, so that it serves with statistics.
+    const analyze = () => this.withTransientRetry(() => this.analyzeTables(rebuilt), lease);
     if (rebuilt) {
+      const steps = new StepTimes();
       await this.finishRebuilding(lease, steps);
       this.rebuilding = false;
+      await steps.time('vacuum and statistics', analyze);
+      this.logger.log(`finished the rebuild after its catch-up: ${steps.summary()}`);
+    } else if (this.currentState !== 'live') {
+      await analyze();
     }
-    // Before a rebuilt version takes over, so that it serves with statistics.
-    if (this.currentState !== 'live') await steps.time(rebuilt ? 'vacuum and statistics' : 'statistics', () => this.withTransientRetry(() => this.analyzeTables(rebuilt), lease));
-    if (rebuilt) this.logger.log(`finished the rebuild after its catch-up: ${steps.summary()}`);
     const outcome = await this.withTransientRetry(() => this.bookkeeping.caughtUp(this.key), lease);
     if (outcome === undefined) return;
     if (outcome.status !== 'live') {
