@@ -8,22 +8,30 @@ jest.setTimeout(60_000);
 
 const TABLE_COLUMNS = `id text PRIMARY KEY, note text, n int, big bigint, amount numeric(20,3), flag boolean, at timestamptz, day date, doc jsonb`;
 
-/** Rows that COPY's text format and an array literal each have to escape in their own way. */
+/**
+ * Rows that an array literal has to escape, and values that COPY's binary form has to convert:
+ * text instants with offsets and microseconds, integers beyond 2^53 and at int8's bounds,
+ * numerics with many digits and exponents.
+ */
 function sampleColumns(): InsertColumn[] {
-  const ids = ['plain', 'escapes', 'nulls', 'json'];
+  const ids = ['plain', 'escapes', 'nulls', 'json', 'edges'];
   return [
     { name: 'id', type: 'text', values: ids },
-    { name: 'note', type: 'text', values: ['hello', 'C:\\dir\ttab\nline\rcr "quoted" {x,y} é 🎉', null, '\\N'] },
-    { name: 'n', type: 'int', values: [1, -2, null, 0] },
-    { name: 'big', type: 'bigint', values: ['9007199254740993', '-1', null, '0'] },
-    { name: 'amount', type: 'numeric', values: [12.5, '-0.125', null, 0] },
-    { name: 'flag', type: 'boolean', values: [true, false, null, true] },
-    { name: 'at', type: 'timestamptz', values: ['2024-03-01T10:00:00.123Z', '2024-12-31T23:59:59.999Z', null, '2025-01-01T00:00:00.000Z'] },
-    { name: 'day', type: 'date', values: ['2024-03-01', '2024-02-29', null, '2025-01-01'] },
+    { name: 'note', type: 'text', values: ['hello', 'C:\\dir\ttab\nline\rcr "quoted" {x,y} é 🎉', null, '\\N', 'ünïcødé'] },
+    { name: 'n', type: 'int', values: [1, -2, null, 0, -2_147_483_648] },
+    { name: 'big', type: 'bigint', values: ['9007199254740993', '-1', null, '0', -(2n ** 63n)] },
+    { name: 'amount', type: 'numeric', values: [12.5, '-0.125', null, 0, '12345678901234567.891'] },
+    { name: 'flag', type: 'boolean', values: [true, false, null, true, false] },
+    {
+      name: 'at',
+      type: 'timestamptz',
+      values: ['2024-03-01T10:00:00.123Z', '2024-12-31T23:59:59.999Z', null, '2025-01-01T00:00:00.000Z', '2024-03-01 05:00:00.123456-05:00'],
+    },
+    { name: 'day', type: 'date', values: ['2024-03-01', '2024-02-29', null, '2025-01-01', '1970-01-01'] },
     {
       name: 'doc',
       type: 'jsonb',
-      values: ['[]', JSON.stringify({ path: 'C:\\dir', text: 'a\nb\t"c"' }), null, JSON.stringify([{ role: 'champion', note: 'é' }])],
+      values: ['[]', JSON.stringify({ path: 'C:\\dir', text: 'a\nb\t"c"' }), null, JSON.stringify([{ role: 'champion', note: 'é' }]), '{"n": 1.5e-7}'],
     },
   ];
 }
@@ -76,6 +84,12 @@ describe('insertRows against PostgreSQL', () => {
     expect(Object.entries(nulls ?? {}).filter(([key]) => key !== 'id').every(([, value]) => value === null)).toBe(true);
     expect(viaTransaction.find((row) => row.id === 'json')).toMatchObject({ note: '\\N', doc: [{ role: 'champion', note: 'é' }] });
     expect(viaTransaction.find((row) => row.id === 'plain')).toMatchObject({ at_text: '2024-03-01 10:00:00.123+00', big: '9007199254740993' });
+    expect(viaTransaction.find((row) => row.id === 'edges')).toMatchObject({
+      at_text: '2024-03-01 10:00:00.123456+00',
+      big: '-9223372036854775808',
+      amount_text: '12345678901234567.891',
+      n: -2_147_483_648,
+    });
   });
 
   it('stores rows whose COPY input spans many chunks, multi-byte text split nowhere', async () => {

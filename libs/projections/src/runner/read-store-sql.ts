@@ -13,8 +13,8 @@ export interface Sql {
   query<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<Row[]>;
   execute<Row = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<SqlResult<Row>>;
   /**
-   * Runs a `COPY … FROM STDIN` statement with `chunks` (COPY's text format, UTF-8, one after
-   * the other) as its input. Only inside a transaction, and absent where the server does not
+   * Runs a `COPY … FROM STDIN` statement with `chunks` (in the format the statement names, one
+   * after the other) as its input. Only inside a transaction, and absent where the server does not
    * take COPY's input over the connection (embedded PostgreSQL): `insertRows` then inserts instead.
    */
   copyFrom?(statement: string, chunks: readonly Buffer[]): Promise<void>;
