@@ -43,7 +43,7 @@ Rebuild of every read model from a generated sales history, which feeds pipeline
 attribution's deal inputs (about nine and a half events a deal; the default 106,000 deals make just over 1,000,000 events),
 in a process of its own as the projector runs it, against a raw read of $all (in a process of its
 own too, timed before and after the rebuild; the quicker read is the baseline)
-and a bulk load of the same final rows, in the same run (COPY into bare tables, then their keys
+and a bulk load of the same final rows, in the same run (binary COPY into bare tables, then their keys
 and indexes built, then VACUUM (ANALYZE), as a bulk loader does it); then
 GraphQL latency of opportunities, pipeline and salesMetrics under concurrent clients over
 real HTTP, against the built api in a process of its own: back to back (each client sends its
@@ -336,7 +336,7 @@ async function writeOutPendingPages(url: string): Promise<void> {
   );
 }
 
-/** One rebuilt table's rows as COPY TO wrote them, and where a bulk load puts them. */
+/** One rebuilt table's rows as COPY TO wrote them in the binary format, and where a bulk load puts them. */
 interface TableDump {
   readonly source: string;
   readonly target: string;
@@ -365,7 +365,7 @@ async function finalRows(
       const source = `"${schema}"."${table}"`;
       if (dump) {
         const chunks: Buffer[] = [];
-        for await (const chunk of client.query(copyTo(`COPY ${source} TO STDOUT`))) chunks.push(chunk as Buffer);
+        for await (const chunk of client.query(copyTo(`COPY ${source} TO STDOUT (FORMAT binary)`))) chunks.push(chunk as Buffer);
         dumps.push({ source, target: `bench_copy."${schema}_${table}"`, chunks });
       }
       rowsByTable[`${schema}.${table}`] = Number((await client.query(`SELECT count(*) AS n FROM ${source}`)).rows[0].n);
@@ -394,7 +394,7 @@ async function bulkLoad(url: string, dumps: readonly TableDump[]): Promise<numbe
       const clients = await Promise.all(Array.from({ length: LOAD_PARALLELISM }, () => pool.connect()));
       for (const client of clients) client.release();
       const started = performance.now();
-      await forEachConcurrently(dumps, LOAD_PARALLELISM, (dump) => onClient(pool, (client) => streamPipeline(Readable.from(dump.chunks), client.query(copyFrom(`COPY ${dump.target} FROM STDIN`)))));
+      await forEachConcurrently(dumps, LOAD_PARALLELISM, (dump) => onClient(pool, (client) => streamPipeline(Readable.from(dump.chunks), client.query(copyFrom(`COPY ${dump.target} FROM STDIN (FORMAT binary)`)))));
       await forEachConcurrently(indexes, LOAD_PARALLELISM, async (statement) => {
         await pool.query(statement);
       });
@@ -413,7 +413,7 @@ async function bulkLoad(url: string, dumps: readonly TableDump[]): Promise<numbe
 const LOAD_PARALLELISM = DEFAULT_RUNNER_SETTINGS.finishParallelism;
 
 /** How `bulkLoad` loads, as the report states it: results written before it kept every index up to date during the COPY. */
-const BULK_LOAD_METHOD = `COPY into bare tables, then keys and indexes built, then VACUUM (ANALYZE); ${LOAD_PARALLELISM} at a time`;
+const BULK_LOAD_METHOD = `COPY (binary) into bare tables, then keys and indexes built, then VACUUM (ANALYZE); ${LOAD_PARALLELISM} at a time`;
 
 /**
  * The CREATE statements of every index of the dumped tables (keys as unique indexes), on their
