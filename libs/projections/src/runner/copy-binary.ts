@@ -14,28 +14,72 @@ import type { InsertColumn } from './insert-rows';
  */
 export function copyBinaryChunks(columns: readonly InsertColumn[], count: number): Buffer[] {
   const out = new ChunkWriter();
-  const fields = columns.map((column) => ({ column, write: writerOf(column) }));
+  const kinds = columns.map(kindOf);
+  const values = columns.map((column) => column.values);
   out.reserve(COPY_SIGNATURE.length + 8);
   out.used += COPY_SIGNATURE.copy(out.chunk, out.used);
   out.int32(0); // flags
   out.int32(0); // header extension length
-  for (let row = 0; row < count; row++) {
-    out.reserve(2);
-    out.int16(columns.length);
-    for (const { column, write } of fields) {
-      const value = column.values[row];
-      if (value === null || value === undefined) {
-        out.reserve(4);
-        out.int32(-1);
-        continue;
-      }
-      try {
-        write(value, out);
-      } catch (error) {
-        if (error instanceof CopyValueError) throw new RangeError(`Column ${column.name} (${column.type}), row ${row + 1}: ${error.message}`);
-        throw error;
+  let row = 0;
+  let column = 0;
+  try {
+    for (row = 0; row < count; row++) {
+      out.reserve(2);
+      out.int16(columns.length);
+      for (column = 0; column < columns.length; column++) {
+        const value = values[column][row];
+        if (value === null || value === undefined) {
+          out.reserve(4);
+          out.int32(-1);
+          continue;
+        }
+        // One switch, not a function per type: called from one place, a table of writers
+        // made the call megamorphic, and a stay's 13 fields took twice as long.
+        switch (kinds[column]) {
+          case Kind.Text:
+            out.text(typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value));
+            break;
+          case Kind.Jsonb:
+            // jsonb's binary form is a version byte, 1, then the JSON text.
+            out.text(typeof value === 'string' ? value : JSON.stringify(value), JSONB_VERSION);
+            break;
+          case Kind.Int:
+            out.reserve(8);
+            out.int32(4);
+            out.int32(int32Of(value));
+            break;
+          case Kind.BigInt:
+            out.reserve(12);
+            out.int32(8);
+            out.int64(int64Of(value));
+            break;
+          case Kind.Boolean:
+            if (typeof value !== 'boolean') throw new CopyValueError(`${describe(value)} is not a boolean`);
+            out.reserve(5);
+            out.int32(1);
+            out.chunk[out.used++] = value ? 1 : 0;
+            break;
+          case Kind.Date:
+            // Days since 2000-01-01.
+            out.reserve(8);
+            out.int32(4);
+            out.int32(daysOfDate(value));
+            break;
+          case Kind.Timestamptz:
+            // Microseconds since 2000-01-01T00:00:00Z.
+            out.reserve(12);
+            out.int32(8);
+            out.int64(microsecondsOf(value));
+            break;
+          case Kind.Numeric:
+            writeNumeric(value, out);
+            break;
+        }
       }
     }
+  } catch (error) {
+    if (error instanceof CopyValueError) throw new RangeError(`Column ${columns[column].name} (${columns[column].type}), row ${row + 1}: ${error.message}`);
+    throw error;
   }
   out.reserve(2);
   out.int16(-1);
@@ -50,56 +94,45 @@ const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** A value its column's type cannot take; `copyBinaryChunks` names the column and row. */
 class CopyValueError extends Error {}
 
-type FieldWriter = (value: unknown, out: ChunkWriter) => void;
+/** The types `insertRows` callers use, by the binary form each is written in. */
+const enum Kind {
+  Text,
+  Jsonb,
+  Int,
+  BigInt,
+  Boolean,
+  Date,
+  Timestamptz,
+  Numeric,
+}
 
-/** The binary forms of the types `insertRows` callers use. */
-const WRITERS: Record<string, FieldWriter> = {
-  text: (value, out) => out.text(typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)),
-  // jsonb's binary form is a version byte, 1, then the JSON text.
-  jsonb: (value, out) => out.text(typeof value === 'string' ? value : JSON.stringify(value), JSONB_VERSION),
-  int: (value, out) => {
-    const n = typeof value === 'number' ? value : typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : Number.NaN;
-    if (!Number.isInteger(n) || n < -0x80000000 || n > 0x7fffffff) throw new CopyValueError(`${describe(value)} is not a 32-bit integer`);
-    out.reserve(8);
-    out.int32(4);
-    out.int32(n);
-  },
-  bigint: (value, out) => {
-    out.reserve(12);
-    out.int32(8);
-    out.int64(bigIntegerOf(value));
-  },
-  boolean: (value, out) => {
-    if (typeof value !== 'boolean') throw new CopyValueError(`${describe(value)} is not a boolean`);
-    out.reserve(5);
-    out.int32(1);
-    out.chunk[out.used++] = value ? 1 : 0;
-  },
-  // Days since 2000-01-01.
-  date: (value, out) => {
-    out.reserve(8);
-    out.int32(4);
-    out.int32(daysOfDate(value));
-  },
-  // Microseconds since 2000-01-01T00:00:00Z.
-  timestamptz: (value, out) => {
-    out.reserve(12);
-    out.int32(8);
-    out.int64(microsecondsOf(value));
-  },
-  numeric: (value, out) => writeNumeric(value, out),
+const KINDS: Record<string, Kind> = {
+  text: Kind.Text,
+  jsonb: Kind.Jsonb,
+  int: Kind.Int,
+  integer: Kind.Int,
+  int4: Kind.Int,
+  bigint: Kind.BigInt,
+  int8: Kind.BigInt,
+  boolean: Kind.Boolean,
+  bool: Kind.Boolean,
+  date: Kind.Date,
+  timestamptz: Kind.Timestamptz,
+  numeric: Kind.Numeric,
 };
-WRITERS.integer = WRITERS.int;
-WRITERS.int4 = WRITERS.int;
-WRITERS.int8 = WRITERS.bigint;
-WRITERS.bool = WRITERS.boolean;
 
 const JSONB_VERSION = 1;
 
-function writerOf(column: InsertColumn): FieldWriter {
-  const writer = WRITERS[column.type];
-  if (!writer) throw new RangeError(`Column ${column.name}: COPY has no binary form here for type ${column.type}; known: ${Object.keys(WRITERS).join(', ')}`);
-  return writer;
+function kindOf(column: InsertColumn): Kind {
+  const kind = KINDS[column.type];
+  if (kind === undefined) throw new RangeError(`Column ${column.name}: COPY has no binary form here for type ${column.type}; known: ${Object.keys(KINDS).join(', ')}`);
+  return kind;
+}
+
+function int32Of(value: unknown): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && INTEGER_TEXT.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < -0x80000000 || n > 0x7fffffff) throw new CopyValueError(`${describe(value)} is not a 32-bit integer`);
+  return n;
 }
 
 function describe(value: unknown): string {
@@ -107,7 +140,7 @@ function describe(value: unknown): string {
 }
 
 /** A signed 64-bit integer from a safe integer, a bigint or its decimal text. */
-function bigIntegerOf(value: unknown): number | bigint {
+function int64Of(value: unknown): number | bigint {
   if (typeof value === 'number') {
     if (Number.isSafeInteger(value)) return value;
   } else if (typeof value === 'bigint') {
@@ -213,12 +246,16 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** Date.UTC for any year: Date.UTC reads the years 0 to 99 as 1900 to 1999. */
+/** Milliseconds since 1970-01-01T00:00:00Z of a proleptic Gregorian date and time, by arithmetic alone. */
 function utcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
-  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second);
-  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
-  date.setUTCFullYear(year);
-  return date.getTime();
+  // Days from 1970-01-01: years counted from March, so that a leap day ends its year.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const days = era * 146_097 + dayOfEra - 719_468;
+  return days * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000;
 }
 
 /**
@@ -227,6 +264,14 @@ function utcMillis(year: number, month: number, day: number, hour: number, minut
  * (its shortest decimal text, as String writes it) or decimal text.
  */
 function writeNumeric(value: unknown, out: ChunkWriter): void {
+  // Most values are whole numbers, or have at most three decimals (a duration in seconds from
+  // milliseconds), or are text of up to fifteen digits: written by arithmetic alone.
+  if (typeof value === 'number') {
+    const thousandths = Math.round(value * 1000);
+    if (Number.isSafeInteger(thousandths) && thousandths / 1000 === value) return writeThousandths(thousandths, out);
+  } else if (typeof value === 'string' && value.length <= 15 && UNSIGNED_TEXT.test(value)) {
+    return writeThousandths(Number(value) * 1000, out, 0);
+  }
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' || typeof value === 'bigint' ? String(value) : '';
   const match = NUMERIC_TEXT.exec(text);
   if (!match) throw new CopyValueError(`${describe(value)} is not a finite decimal number`);
@@ -267,13 +312,59 @@ function writeNumeric(value: unknown, out: ChunkWriter): void {
   for (const group of groups) out.int16(group);
 }
 
+/**
+ * A number given in thousandths (a safe integer), with as many decimals as its last nonzero
+ * one needs (as its text would have) unless `scale` says: up to four base-10,000 digits before
+ * the point and one after.
+ */
+function writeThousandths(thousandths: number, out: ChunkWriter, scale?: number): void {
+  const magnitude = Math.abs(thousandths);
+  let whole = Math.floor(magnitude / 1000);
+  const fraction = magnitude - whole * 1000;
+  const decimals = scale ?? (fraction === 0 ? 0 : fraction % 100 === 0 ? 1 : fraction % 10 === 0 ? 2 : 3);
+  let wholeDigits = 0;
+  for (let rest = whole; rest > 0; rest = Math.floor(rest / 10_000)) wholeDigits++;
+  // The digits, least significant first, then trailing zero digits left out.
+  const digits = NUMERIC_DIGITS;
+  let count = 0;
+  if (fraction > 0) digits[count++] = fraction * 10;
+  for (let i = 0; i < wholeDigits; i++) {
+    digits[count++] = whole % 10_000;
+    whole = Math.floor(whole / 10_000);
+  }
+  let low = 0;
+  while (low < count && digits[low] === 0) low++;
+  const written = count - low;
+  const weight = written === 0 ? 0 : wholeDigits - 1;
+  out.reserve(4 + 8 + 2 * written);
+  out.int32(8 + 2 * written);
+  out.int16(written);
+  out.int16(weight);
+  out.int16(thousandths < 0 && written > 0 ? NUMERIC_NEGATIVE : 0);
+  out.int16(decimals);
+  for (let i = count - 1; i >= low; i--) out.int16(digits[i]);
+}
+
+const NUMERIC_DIGITS = new Array<number>(8).fill(0);
+const UNSIGNED_TEXT = /^\d+$/;
+
 const NUMERIC_TEXT = /^([+-])?(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:[eE]([+-]?\d+))?$/;
 const NUMERIC_NEGATIVE = 0x4000;
+
+function viewOf(chunk: Buffer): DataView {
+  return new DataView(chunk.buffer, chunk.byteOffset, chunk.length);
+}
+
+/** Text of up to this many UTF-16 code units is copied byte by byte when it is ASCII. */
+const SHORT_TEXT = 64;
 
 /** Writes into chunks of about `COPY_CHUNK_BYTES`, a field never split between two. */
 class ChunkWriter {
   chunk = Buffer.allocUnsafe(COPY_CHUNK_BYTES);
   used = 0;
+  // Numbers go through a DataView of the chunk: Buffer's own writers check their arguments
+  // on every call, which over millions of fields cost more than the writing.
+  private view = viewOf(this.chunk);
   private readonly chunks: Buffer[] = [];
 
   /** Room for `bytes` more in the current chunk, starting a new one if need be. */
@@ -281,38 +372,53 @@ class ChunkWriter {
     if (this.used + bytes <= this.chunk.length) return;
     if (this.used > 0) this.chunks.push(this.chunk.subarray(0, this.used));
     this.chunk = Buffer.allocUnsafe(Math.max(COPY_CHUNK_BYTES, bytes));
+    this.view = viewOf(this.chunk);
     this.used = 0;
   }
 
   int16(value: number): void {
-    this.used = this.chunk.writeInt16BE(value, this.used);
+    this.view.setInt16(this.used, value);
+    this.used += 2;
   }
 
   int32(value: number): void {
-    this.used = this.chunk.writeInt32BE(value, this.used);
+    this.view.setInt32(this.used, value);
+    this.used += 4;
   }
 
   /** A safe integer, or a bigint in range. */
   int64(value: number | bigint): void {
     if (typeof value === 'bigint') {
-      this.used = this.chunk.writeBigInt64BE(value, this.used);
-      return;
+      this.view.setBigInt64(this.used, value);
+    } else {
+      const high = Math.floor(value / 0x1_0000_0000);
+      this.view.setInt32(this.used, high);
+      this.view.setUint32(this.used + 4, value - high * 0x1_0000_0000);
     }
-    const high = Math.floor(value / 0x1_0000_0000);
-    this.used = this.chunk.writeInt32BE(high, this.used);
-    this.used = this.chunk.writeUInt32BE(value - high * 0x1_0000_0000, this.used);
+    this.used += 8;
   }
 
   /** Text as its length and UTF-8 bytes, after a first byte if given. */
   text(value: string, first?: number): void {
-    const extra = first === undefined ? 0 : 1;
+    const length = value.length;
     // A UTF-16 code unit takes three bytes of UTF-8 at most.
-    this.reserve(4 + extra + 3 * value.length);
+    this.reserve(5 + 3 * length);
+    const chunk = this.chunk;
     const start = this.used;
-    this.used += 4;
-    if (first !== undefined) this.chunk[this.used++] = first;
-    this.used += this.chunk.write(value, this.used);
-    this.chunk.writeInt32BE(this.used - start - 4, start);
+    let at = start + 4;
+    if (first !== undefined) chunk[at++] = first;
+    // Short ASCII text (ids, names, codes) copied here: for them Buffer#write costs more to call than to run.
+    let copied = 0;
+    if (length <= SHORT_TEXT) {
+      for (; copied < length; copied++) {
+        const code = value.charCodeAt(copied);
+        if (code >= 0x80) break;
+        chunk[at + copied] = code;
+      }
+    }
+    at += copied === length ? length : chunk.write(value, at);
+    this.view.setInt32(start, at - start - 4);
+    this.used = at;
   }
 
   finish(): Buffer[] {
