@@ -164,8 +164,11 @@ export const attributionProjection: Projection = {
   indexesAfterFinish: (schema: ProjectionSchema) => [indexAfterCatchUp(schema)('credits_model_anchor_at_idx', 'credits', '(model, anchor_at)')],
 };
 
-function attributionSql(tx: ProjectionTransaction): AttributionSql {
-  return { table: (name) => tx.schema.table(name), query: (text, parameters) => tx.query(text, parameters) };
+/** What the writer runs its SQL through: a projection transaction's queries and its `insertRows`. */
+type WriterSql = AttributionSql & Pick<ProjectionTransaction, 'insertRows'>;
+
+function attributionSql(tx: ProjectionTransaction): WriterSql {
+  return { table: (name) => tx.schema.table(name), query: (text, parameters) => tx.query(text, parameters), insertRows: (table, columns) => tx.insertRows(table, columns) };
 }
 
 /**
@@ -404,7 +407,7 @@ function touchedContacts(sql: AttributionSql, personKeys: string, occurredAts: s
 }
 
 /** Credits the deals afresh; `credit_totals` moves by the difference. */
-async function recomputeCredits(opportunityIds: readonly string[], opened: ReadonlySet<string>, sql: AttributionSql): Promise<void> {
+async function recomputeCredits(opportunityIds: readonly string[], opened: ReadonlySet<string>, sql: WriterSql): Promise<void> {
   const journeys = await readDealJourneys(sql, opportunityIds);
   const credits = journeys.flatMap(storedDealCredits);
   const credited = opportunityIds.filter((id) => !opened.has(id));
@@ -419,7 +422,7 @@ async function recomputeCredits(opportunityIds: readonly string[], opened: Reado
   await addToTotals(creditTotalsDelta(removed.map(storedCredit), credits), sql);
 }
 
-async function insertAllCredits(credits: readonly CreditRow[], sql: AttributionSql): Promise<void> {
+async function insertAllCredits(credits: readonly CreditRow[], sql: WriterSql): Promise<void> {
   for (let start = 0; start < credits.length; start += INSERT_CHUNK) {
     await insertCredits(credits.slice(start, start + INSERT_CHUNK), sql);
   }
@@ -526,37 +529,25 @@ async function recomputeLeadTouches(contactIds: readonly string[], sql: Attribut
   ]);
 }
 
-async function insertCredits(credits: readonly CreditRow[], sql: AttributionSql): Promise<void> {
-  // Positions travel as one text per row ("FT,LC"): unnest cannot take an array of arrays of
-  // different lengths.
-  await sql.query(
-    `INSERT INTO ${sql.table('credits')}
-       (opportunity_id, basis, model, touchpoint_id, ordinal, anchor_at, currency, share, credit_minor, positions,
-        occurred_at, kind, channel, campaign_id, source, medium, content)
-     SELECT opportunity_id, basis, model, touchpoint_id, ordinal, anchor_at, currency, share, credit_minor,
-            string_to_array(positions, ','), occurred_at, kind, channel, campaign_id, source, medium, content
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::numeric[], $9::bigint[],
-                   $10::text[], $11::timestamptz[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
-         AS c(opportunity_id, basis, model, touchpoint_id, ordinal, anchor_at, currency, share, credit_minor, positions,
-              occurred_at, kind, channel, campaign_id, source, medium, content)`,
-    [
-      credits.map((row) => row.opportunityId),
-      credits.map((row) => row.basis),
-      credits.map((row) => row.model),
-      credits.map((row) => row.touchpointId),
-      credits.map((row) => row.ordinal),
-      credits.map((row) => row.anchorAt),
-      credits.map((row) => row.currency),
-      credits.map((row) => row.share),
-      credits.map((row) => row.creditMinor),
-      credits.map((row) => row.positions.join(',')),
-      credits.map((row) => row.occurredAt),
-      credits.map((row) => row.kind),
-      credits.map((row) => row.channel),
-      credits.map((row) => row.campaignId),
-      credits.map((row) => row.source),
-      credits.map((row) => row.medium),
-      credits.map((row) => row.content),
-    ],
-  );
+/** Credits of deals that have none stored (just deleted, or a finish's fresh table): added with COPY where the connection takes it. */
+async function insertCredits(credits: readonly CreditRow[], sql: WriterSql): Promise<void> {
+  await sql.insertRows('credits', [
+    { name: 'opportunity_id', type: 'text', values: credits.map((row) => row.opportunityId) },
+    { name: 'basis', type: 'text', values: credits.map((row) => row.basis) },
+    { name: 'model', type: 'text', values: credits.map((row) => row.model) },
+    { name: 'touchpoint_id', type: 'text', values: credits.map((row) => row.touchpointId) },
+    { name: 'ordinal', type: 'int', values: credits.map((row) => row.ordinal) },
+    { name: 'anchor_at', type: 'timestamptz', values: credits.map((row) => row.anchorAt) },
+    { name: 'currency', type: 'text', values: credits.map((row) => row.currency) },
+    { name: 'share', type: 'numeric', values: credits.map((row) => row.share) },
+    { name: 'credit_minor', type: 'bigint', values: credits.map((row) => row.creditMinor) },
+    { name: 'positions', type: 'text[]', values: credits.map((row) => row.positions) },
+    { name: 'occurred_at', type: 'timestamptz', values: credits.map((row) => row.occurredAt) },
+    { name: 'kind', type: 'text', values: credits.map((row) => row.kind) },
+    { name: 'channel', type: 'text', values: credits.map((row) => row.channel) },
+    { name: 'campaign_id', type: 'text', values: credits.map((row) => row.campaignId) },
+    { name: 'source', type: 'text', values: credits.map((row) => row.source) },
+    { name: 'medium', type: 'text', values: credits.map((row) => row.medium) },
+    { name: 'content', type: 'text', values: credits.map((row) => row.content) },
+  ]);
 }

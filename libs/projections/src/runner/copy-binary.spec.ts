@@ -100,6 +100,20 @@ describe('copyBinaryChunks', () => {
     expect(large).toEqual({ weight: 3, sign: 0, scale: 3, digits: [123, 4567, 8901, 2345, 6780] });
   });
 
+  it('writes a text[] as one dimension of text elements, an empty one as no dimension, a null element as length -1', () => {
+    const [pair, empty, withNull] = fieldsOf('text[]', [['FT', 'é'], [], ['x', null]]);
+    expect([0, 4, 8, 12, 16].map((at) => pair!.readInt32BE(at))).toEqual([1, 0, 25, 2, 1]);
+    expect(pair!.readInt32BE(20)).toBe(2);
+    expect(pair!.subarray(24, 26).toString('utf8')).toBe('FT');
+    expect(pair!.readInt32BE(26)).toBe(2);
+    expect(pair!.subarray(30).toString('utf8')).toBe('é');
+    expect([0, 4, 8].map((at) => empty!.readInt32BE(at))).toEqual([0, 0, 25]);
+    expect(empty).toHaveLength(12);
+    expect([4, 12, 20, 25].map((at) => withNull!.readInt32BE(at))).toEqual([1, 2, 1, -1]);
+    expect(withNull!.subarray(24, 25).toString('utf8')).toBe('x');
+    expect(withNull).toHaveLength(29);
+  });
+
   it('refuses a value its type cannot take, naming the column, its type and the row', () => {
     const refused = (type: string, value: unknown) => () => copyBinaryChunks([{ name: 'v', type, values: [value] }], 1);
     expect(refused('timestamptz', '2024-03-01T10:00:00')).toThrow('Column v (timestamptz), row 1: "2024-03-01T10:00:00" is not an ISO-8601 instant with a time zone');

@@ -74,6 +74,9 @@ export function copyBinaryChunks(columns: readonly InsertColumn[], count: number
           case Kind.Numeric:
             writeNumeric(value, out);
             break;
+          case Kind.TextArray:
+            writeTextArray(value, out);
+            break;
         }
       }
     }
@@ -104,6 +107,7 @@ const enum Kind {
   Date,
   Timestamptz,
   Numeric,
+  TextArray,
 }
 
 const KINDS: Record<string, Kind> = {
@@ -119,6 +123,7 @@ const KINDS: Record<string, Kind> = {
   date: Kind.Date,
   timestamptz: Kind.Timestamptz,
   numeric: Kind.Numeric,
+  'text[]': Kind.TextArray,
 };
 
 const JSONB_VERSION = 1;
@@ -354,6 +359,38 @@ const NUMERIC_NEGATIVE = 0x4000;
 function viewOf(chunk: Buffer): DataView {
   return new DataView(chunk.buffer, chunk.byteOffset, chunk.length);
 }
+
+/**
+ * A one-dimensional text[]'s binary form: its dimensions (none when empty), whether it holds
+ * nulls, its elements' type, each dimension's length and lower bound, then each element as a field.
+ */
+function writeTextArray(value: unknown, out: ChunkWriter): void {
+  if (!Array.isArray(value)) throw new CopyValueError(`${describe(value)} is not an array`);
+  const elements = value.map((element: unknown) => (element === null || element === undefined ? null : String(element)));
+  const header = elements.length === 0 ? 12 : 20;
+  let bytes = header;
+  let room = 4 + header;
+  for (const element of elements) {
+    bytes += 4 + (element === null ? 0 : Buffer.byteLength(element));
+    // As much as each element's write asks to have room for, so that none starts a new chunk.
+    room += 5 + (element === null ? 0 : 3 * element.length);
+  }
+  out.reserve(room);
+  out.int32(bytes);
+  out.int32(elements.length === 0 ? 0 : 1);
+  out.int32(elements.includes(null) ? 1 : 0);
+  out.int32(TEXT_OID);
+  if (elements.length > 0) {
+    out.int32(elements.length);
+    out.int32(1);
+  }
+  for (const element of elements) {
+    if (element === null) out.int32(-1);
+    else out.text(element);
+  }
+}
+
+const TEXT_OID = 25;
 
 /** Text of up to this many UTF-16 code units is copied byte by byte when it is ASCII. */
 const SHORT_TEXT = 64;

@@ -6,7 +6,7 @@ import { typeOrmReadStore, type ReadStoreSql } from './read-store-sql';
 
 jest.setTimeout(60_000);
 
-const TABLE_COLUMNS = `id text PRIMARY KEY, note text, n int, big bigint, amount numeric(20,3), flag boolean, at timestamptz, day date, doc jsonb`;
+const TABLE_COLUMNS = `id text PRIMARY KEY, note text, n int, big bigint, amount numeric(20,3), flag boolean, at timestamptz, day date, doc jsonb, tags text[]`;
 
 /**
  * Rows that an array literal has to escape, and values that COPY's binary form has to convert:
@@ -33,6 +33,7 @@ function sampleColumns(): InsertColumn[] {
       type: 'jsonb',
       values: ['[]', JSON.stringify({ path: 'C:\\dir', text: 'a\nb\t"c"' }), null, JSON.stringify([{ role: 'champion', note: 'é' }]), '{"n": 1.5e-7}'],
     },
+    { name: 'tags', type: 'text[]', values: [['FT', 'LC'], ['a,b', '{x}', 'say "hi"\\', 'é'], null, [], ['one', null]] },
   ];
 }
 
@@ -89,7 +90,10 @@ describe('insertRows against PostgreSQL', () => {
       big: '-9223372036854775808',
       amount_text: '12345678901234567.891',
       n: -2_147_483_648,
+      tags: ['one', null],
     });
+    expect(escapes?.tags).toEqual(['a,b', '{x}', 'say "hi"\\', 'é']);
+    expect(viaTransaction.find((row) => row.id === 'json')?.tags).toEqual([]);
   });
 
   it('stores rows whose COPY input spans many chunks, multi-byte text split nowhere', async () => {

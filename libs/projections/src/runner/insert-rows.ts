@@ -33,11 +33,21 @@ export async function insertRows(sql: Pick<Sql, 'query' | 'copyFrom'>, table: st
 }
 
 /**
- * `INSERT INTO table (…) SELECT * FROM unnest($1::type[], …)`: the columns' values as one
- * array parameter each (`columnValues`), to which a caller may add an ON CONFLICT clause.
+ * `INSERT INTO table (…) SELECT … FROM unnest($1::type[], …)`: the columns' values as one
+ * array parameter each (`columnValues`), to which a caller may add an ON CONFLICT clause. A
+ * text[] column travels as each row's JSON text, an array of arrays of different lengths being
+ * no PostgreSQL array.
  */
 export function insertFromArrays(table: string, columns: readonly InsertColumn[]): string {
-  return `INSERT INTO ${table} (${columnNames(columns)}) SELECT * FROM unnest(${arrayParametersOf(columns)})`;
+  const names = columnNames(columns);
+  const select = columns.some(isTextArray)
+    ? columns
+        .map(({ name, type }) =>
+          type === TEXT_ARRAY ? `CASE WHEN u.${name} IS NOT NULL THEN ARRAY(SELECT jsonb_array_elements_text(u.${name}::jsonb)) END` : `u.${name}`,
+        )
+        .join(', ')
+    : '*';
+  return `INSERT INTO ${table} (${names}) SELECT ${select} FROM unnest(${arrayParametersOf(columns)}) AS u(${names})`;
 }
 
 export function columnNames(columns: readonly InsertColumn[]): string {
@@ -46,7 +56,7 @@ export function columnNames(columns: readonly InsertColumn[]): string {
 
 /** `$1::type[], $2::type[], …`: one typed array parameter per column, in order. */
 export function arrayParametersOf(columns: readonly InsertColumn[]): string {
-  return columns.map((column, i) => `$${i + 1}::${column.type}[]`).join(', ');
+  return columns.map((column, i) => `$${i + 1}::${isTextArray(column) ? 'text' : column.type}[]`).join(', ');
 }
 
 /** `name = excluded.name, …` for an upsert's DO UPDATE SET. */
@@ -55,5 +65,11 @@ export function replacedByExcluded(columns: readonly InsertColumn[]): string {
 }
 
 export function columnValues(columns: readonly InsertColumn[]): (readonly unknown[])[] {
-  return columns.map((column) => column.values);
+  return columns.map((column) => (isTextArray(column) ? column.values.map((value) => (value === null || value === undefined ? null : JSON.stringify(value))) : column.values));
+}
+
+const TEXT_ARRAY = 'text[]';
+
+function isTextArray(column: InsertColumn): boolean {
+  return column.type === TEXT_ARRAY;
 }
