@@ -35,7 +35,8 @@ export function copyBinaryChunks(columns: readonly InsertColumn[], count: number
         }
         // One switch, not a function per type: called from one place, a table of writers
         // made the call megamorphic, and a stay's 13 fields took twice as long.
-        switch (kinds[column]) {
+        const kind = kinds[column];
+        switch (kind) {
           case Kind.Text:
             out.text(typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value));
             break;
@@ -77,6 +78,10 @@ export function copyBinaryChunks(columns: readonly InsertColumn[], count: number
           case Kind.TextArray:
             writeTextArray(value, out);
             break;
+          default: {
+            const unhandled: never = kind;
+            throw new RangeError(`No binary COPY writer for kind ${String(unhandled)}`);
+          }
         }
       }
     }
