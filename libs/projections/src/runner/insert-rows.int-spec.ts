@@ -112,6 +112,27 @@ describe('insertRows against PostgreSQL', () => {
     expect(stored.every((row, i) => row.n === i && row.note === note(i) && row.id === `id-${String(i).padStart(6, '0')}`)).toBe(true);
   });
 
+  it('names the columns and the types it sent when a column is sent as another type than the table has', async () => {
+    const table = await freshTable('mistyped');
+    // big is bigint in the table: COPY's binary form of an int is four bytes where the server reads eight.
+    const mistyped = sql.transaction(async (tx) => {
+      await insertRows(tx, table, [
+        { name: 'id', type: 'text', values: ['a'] },
+        { name: 'big', type: 'int', values: [7] },
+      ]);
+    });
+    if (postgres.embedded) {
+      // Without COPY the rows go as typed arrays, which the server casts.
+      await mistyped;
+      expect(await sql.query(`SELECT id, big FROM ${table}`)).toEqual([{ id: 'a', big: '7' }]);
+    } else {
+      await expect(mistyped).rejects.toThrow(`COPY into ${table} sent id as text, big as int; a column's type is not the table's`);
+      const wider = sql.transaction((tx) => insertRows(tx, table, [{ name: 'id', type: 'text', values: ['b'] }, { name: 'n', type: 'bigint', values: [7] }]));
+      await expect(wider).rejects.toThrow(/sent id as text, n as bigint; a column's type is not the table's: .*column n/);
+      expect(await contents(table)).toEqual([]);
+    }
+  });
+
   it('keeps nothing of a transaction that fails after its rows went in, nor of one whose rows break a key', async () => {
     const table = await freshTable('rolled_back');
     await expect(

@@ -26,7 +26,17 @@ export async function insertRows(sql: Pick<Sql, 'query' | 'copyFrom'>, table: st
   }
   if (count === 0) return;
   if (sql.copyFrom) {
-    await sql.copyFrom(`COPY ${table} (${columnNames(columns)}) FROM STDIN (FORMAT binary)`, copyBinaryChunks(columns, count));
+    try {
+      await sql.copyFrom(`COPY ${table} (${columnNames(columns)}) FROM STDIN (FORMAT binary)`, copyBinaryChunks(columns, count));
+    } catch (error) {
+      // A column sent as another type than the table's is read as garbage: say what was sent.
+      const { code, where } = error as { code?: unknown; where?: unknown };
+      if (!MISREAD_BINARY_INPUT.has(code as string) || typeof where !== 'string' || !where.startsWith('COPY')) throw error;
+      const sent = columns.map(({ name, type }) => `${name} as ${type}`).join(', ');
+      throw new TypeError(`COPY into ${table} sent ${sent}; a column's type is not the table's: ${(error as Error).message} (${where})`, {
+        cause: error,
+      });
+    }
     return;
   }
   await sql.query(insertFromArrays(table, columns), arrayParameters(columnValues(columns)));
@@ -69,6 +79,12 @@ export function columnValues(columns: readonly InsertColumn[]): (readonly unknow
 }
 
 const TEXT_ARRAY = 'text[]';
+
+/**
+ * PostgreSQL's SQLSTATEs for a COPY field its column's type cannot read: one of another form
+ * (22P03) or shorter than the type's (08P01, "insufficient data left in message").
+ */
+const MISREAD_BINARY_INPUT = new Set(['22P03', '08P01']);
 
 function isTextArray(column: InsertColumn): boolean {
   return column.type === TEXT_ARRAY;
