@@ -80,10 +80,12 @@ describe('copyBinaryChunks', () => {
       '2024-03-01T10:00Z',
       '1999-12-31T23:59:59.9999996Z',
       new Date('2024-03-01T10:00:00.123Z'),
+      '1969-07-20T20:17:40.000Z',
     ];
     const micros = fieldsOf('timestamptz', instants).map((field) => field?.readBigInt64BE(0));
     const march = BigInt(Date.UTC(2024, 2, 1, 10) - Date.UTC(2000, 0, 1)) * 1000n;
-    expect(micros).toEqual([0n, march + 123_000n, march + 123_000n, march + 123_456n, march, 0n, march + 123_000n]);
+    const moonLanding = BigInt(Date.UTC(1969, 6, 20, 20, 17, 40) - Date.UTC(2000, 0, 1)) * 1000n;
+    expect(micros).toEqual([0n, march + 123_000n, march + 123_000n, march + 123_456n, march, 0n, march + 123_000n, moonLanding]);
   });
 
   it('writes dates as days since 2000-01-01', () => {

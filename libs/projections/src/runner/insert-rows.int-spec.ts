@@ -14,26 +14,26 @@ const TABLE_COLUMNS = `id text PRIMARY KEY, note text, n int, big bigint, amount
  * numerics with many digits and exponents.
  */
 function sampleColumns(): InsertColumn[] {
-  const ids = ['plain', 'escapes', 'nulls', 'json', 'edges'];
+  const ids = ['plain', 'escapes', 'nulls', 'json', 'edges', 'past'];
   return [
     { name: 'id', type: 'text', values: ids },
-    { name: 'note', type: 'text', values: ['hello', 'C:\\dir\ttab\nline\rcr "quoted" {x,y} é 🎉', null, '\\N', 'ünïcødé'] },
-    { name: 'n', type: 'int', values: [1, -2, null, 0, -2_147_483_648] },
-    { name: 'big', type: 'bigint', values: ['9007199254740993', '-1', null, '0', -(2n ** 63n)] },
-    { name: 'amount', type: 'numeric', values: [12.5, '-0.125', null, 0, '12345678901234567.891'] },
-    { name: 'flag', type: 'boolean', values: [true, false, null, true, false] },
+    { name: 'note', type: 'text', values: ['hello', 'C:\\dir\ttab\nline\rcr "quoted" {x,y} é 🎉', null, '\\N', 'ünïcødé', 'before 2000'] },
+    { name: 'n', type: 'int', values: [1, -2, null, 0, -2_147_483_648, 2_147_483_647] },
+    { name: 'big', type: 'bigint', values: ['9007199254740993', '-1', null, '0', -(2n ** 63n), '9223372036854775807'] },
+    { name: 'amount', type: 'numeric', values: [12.5, '-0.125', null, 0, '12345678901234567.891', -1234.5] },
+    { name: 'flag', type: 'boolean', values: [true, false, null, true, false, true] },
     {
       name: 'at',
       type: 'timestamptz',
-      values: ['2024-03-01T10:00:00.123Z', '2024-12-31T23:59:59.999Z', null, '2025-01-01T00:00:00.000Z', '2024-03-01 05:00:00.123456-05:00'],
+      values: ['2024-03-01T10:00:00.123Z', '2024-12-31T23:59:59.999Z', null, '2025-01-01T00:00:00.000Z', '2024-03-01 05:00:00.123456-05:00', '1969-07-20T20:17:40.000Z'],
     },
-    { name: 'day', type: 'date', values: ['2024-03-01', '2024-02-29', null, '2025-01-01', '1970-01-01'] },
+    { name: 'day', type: 'date', values: ['2024-03-01', '2024-02-29', null, '2025-01-01', '1970-01-01', '1900-03-01'] },
     {
       name: 'doc',
       type: 'jsonb',
-      values: ['[]', JSON.stringify({ path: 'C:\\dir', text: 'a\nb\t"c"' }), null, JSON.stringify([{ role: 'champion', note: 'é' }]), '{"n": 1.5e-7}'],
+      values: ['[]', JSON.stringify({ path: 'C:\\dir', text: 'a\nb\t"c"' }), null, JSON.stringify([{ role: 'champion', note: 'é' }]), '{"n": 1.5e-7}', '{}'],
     },
-    { name: 'tags', type: 'text[]', values: [['FT', 'LC'], ['a,b', '{x}', 'say "hi"\\', 'é'], null, [], ['one', null]] },
+    { name: 'tags', type: 'text[]', values: [['FT', 'LC'], ['a,b', '{x}', 'say "hi"\\', 'é'], null, [], ['one', null], ['past']] },
   ];
 }
 
@@ -91,6 +91,12 @@ describe('insertRows against PostgreSQL', () => {
       amount_text: '12345678901234567.891',
       n: -2_147_483_648,
       tags: ['one', null],
+    });
+    expect(viaTransaction.find((row) => row.id === 'past')).toMatchObject({
+      at_text: '1969-07-20 20:17:40+00',
+      big: '9223372036854775807',
+      amount_text: '-1234.500',
+      n: 2_147_483_647,
     });
     expect(escapes?.tags).toEqual(['a,b', '{x}', 'say "hi"\\', 'é']);
     expect(viaTransaction.find((row) => row.id === 'json')?.tags).toEqual([]);
