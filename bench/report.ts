@@ -1,10 +1,36 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
 /** What every benchmark report says about where it ran. */
 export function machine() {
   return { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model };
+}
+
+/**
+ * CPU time the machine's host gave to others while this virtual machine wanted it (steal time,
+ * summed over its CPUs), in seconds since boot; null where /proc/stat does not say. On a shared
+ * host it can take a fifth of the CPU for minutes: the difference over a timed step says how much
+ * of its time was lost that way.
+ */
+export function stolenCpuSeconds(): number | null {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal …, in ticks of 1/100 s.
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+    const steal = Number(fields[8]);
+    return fields[0] === 'cpu' && Number.isFinite(steal) ? steal / 100 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `step` and answers its result with the steal time (`stolenCpuSeconds`) during it, rounded to 0.01 s. */
+export async function withStolenTime<T>(step: () => Promise<T>): Promise<{ result: T; stolenCpuSeconds: number | null }> {
+  const before = stolenCpuSeconds();
+  const result = await step();
+  const after = stolenCpuSeconds();
+  return { result, stolenCpuSeconds: before === null || after === null ? null : Math.round((after - before) * 100) / 100 };
 }
 
 /**
