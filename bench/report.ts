@@ -10,9 +10,8 @@ export function machine() {
 
 /**
  * CPU time the machine's host gave to others while this virtual machine wanted it (steal time,
- * summed over its CPUs), in seconds since boot; null where /proc/stat does not say. On a shared
- * host it can take a fifth of the CPU for minutes: the difference over a timed step says how much
- * of its time was lost that way.
+ * summed over its CPUs), in seconds since boot; null where /proc/stat does not say. The
+ * difference over a timed step says how much of the step's CPU the host took.
  */
 export function stolenCpuSeconds(): number | null {
   try {

@@ -170,8 +170,7 @@ async function main(): Promise<void> {
           stolenCpuSeconds: read.stolenCpuSeconds,
         })),
       },
-      // stolenCpuSeconds: CPU time the host gave to others during the step (null off Linux):
-      // the rebuild, using both cores, loses more to a busy host than the one-threaded read.
+      // stolenCpuSeconds: CPU time the host gave to others during the step (null off Linux).
       rebuild: {
         seconds: round(rebuild.seconds),
         eventsPerSecond: Math.round(rebuildRate),
