@@ -29,8 +29,7 @@ export function copyBinaryChunks(columns: readonly InsertColumn[], count: number
       for (column = 0; column < columns.length; column++) {
         const value = values[column][row];
         if (value === null || value === undefined) {
-          out.reserve(4);
-          out.int32(-1);
+          out.nullField();
           continue;
         }
         // One switch, not a function per type: called from one place, a table of writers
@@ -45,14 +44,10 @@ export function copyBinaryChunks(columns: readonly InsertColumn[], count: number
             out.text(typeof value === 'string' ? value : JSON.stringify(value), JSONB_VERSION);
             break;
           case Kind.Int:
-            out.reserve(8);
-            out.int32(4);
-            out.int32(int32Of(value));
+            out.int32Field(int32Of(value));
             break;
           case Kind.BigInt:
-            out.reserve(12);
-            out.int32(8);
-            out.int64(int64Of(value));
+            out.int64Field(int64Of(value));
             break;
           case Kind.Boolean:
             if (typeof value !== 'boolean') throw new CopyValueError(`${describe(value)} is not a boolean`);
@@ -62,15 +57,11 @@ export function copyBinaryChunks(columns: readonly InsertColumn[], count: number
             break;
           case Kind.Date:
             // Days since 2000-01-01.
-            out.reserve(8);
-            out.int32(4);
-            out.int32(daysOfDate(value));
+            out.int32Field(daysOfDate(value));
             break;
           case Kind.Timestamptz:
             // Microseconds since 2000-01-01T00:00:00Z.
-            out.reserve(12);
-            out.int32(8);
-            out.int64(microsecondsOf(value));
+            out.int64Field(microsecondsOf(value));
             break;
           case Kind.Numeric:
             writeNumeric(value, out);
@@ -390,7 +381,7 @@ function writeTextArray(value: unknown, out: ChunkWriter): void {
     out.int32(1);
   }
   for (const element of elements) {
-    if (element === null) out.int32(-1);
+    if (element === null) out.nullField();
     else out.text(element);
   }
 }
@@ -426,6 +417,26 @@ class ChunkWriter {
   int32(value: number): void {
     this.view.setInt32(this.used, value);
     this.used += 4;
+  }
+
+  /** A field of length -1: null. */
+  nullField(): void {
+    this.reserve(4);
+    this.int32(-1);
+  }
+
+  /** A four-byte field. */
+  int32Field(value: number): void {
+    this.reserve(8);
+    this.int32(4);
+    this.int32(value);
+  }
+
+  /** An eight-byte field: a safe integer, or a bigint in range. */
+  int64Field(value: number | bigint): void {
+    this.reserve(12);
+    this.int32(8);
+    this.int64(value);
   }
 
   /** A safe integer, or a bigint in range. */
