@@ -65,7 +65,7 @@ export function columnNames(columns: readonly InsertColumn[]): string {
 }
 
 /** `$1::type[], $2::type[], …`: one typed array parameter per column, in order. */
-export function arrayParametersOf(columns: readonly InsertColumn[]): string {
+function arrayParametersOf(columns: readonly InsertColumn[]): string {
   return columns.map((column, i) => `$${i + 1}::${isTextArray(column) ? 'text' : column.type}[]`).join(', ');
 }
 
