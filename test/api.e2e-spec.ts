@@ -76,6 +76,14 @@ describe('api', () => {
       });
     });
 
+    it('tells every cache on the way not to keep its answers', async () => {
+      const answered = await request(api.url).post('/graphql').send({ query: '{ version { name } }' });
+      const refused = await request(api.url).post('/graphql').send({ query: '{ version { buildNumber } }' });
+
+      expect(answered.headers['cache-control']).toBe('no-store');
+      expect(refused.headers['cache-control']).toBe('no-store');
+    });
+
     it('rejects an invalid query with a stable error code and no stack trace', async () => {
       const response = await request(api.url).post('/graphql').send({ query: '{ version { buildNumber } }' });
 
