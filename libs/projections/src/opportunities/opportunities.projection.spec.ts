@@ -703,5 +703,9 @@ describe('OpenDealTotalsSum', () => {
     const farFuture = new OpenDealTotalsSum();
     farFuture.add([change(new Date(Date.UTC(10_000, 0, 1)).toISOString(), 'discovery', 1, 100)]);
     expect(farFuture.take()).toBeUndefined();
+    // As long as toISOString's form, and read by Date.parse, but in the machine's zone.
+    const otherForm = new OpenDealTotalsSum();
+    otherForm.add([change('Fri Mar 01 2024 09:00:00', 'discovery', 1, 100)]);
+    expect(otherForm.take()).toBeUndefined();
   });
 });

@@ -726,20 +726,33 @@ const DAY_MS = 86_400_000;
 export class OpenDealTotalsSum {
   /** By pipeline, then stage, currency and day (ms since the epoch over DAY_MS). */
   private readonly days = new Map<string, StageSums<number>>();
-  /** By pipeline and owner, then stage, currency and month (`YYYY-MM`). */
-  private readonly ownerMonths = new Map<string, Map<string, StageSums<string>>>();
+  /** By pipeline and owner, then stage, currency and month (year × 12 + month − 1). */
+  private readonly ownerMonths = new Map<string, Map<string, StageSums<number>>>();
   private exact = true;
 
   add(changes: readonly OpenDealDeltaRow[]): void {
     if (!this.exact) return;
+    // A deal's changes come together: its pipeline's and owner's sums are looked up once for them.
+    let pipelineId: string | undefined;
+    let ownerId: string | undefined;
+    let days: StageSums<number> | undefined;
+    let ownerMonths: StageSums<number> | undefined;
     for (const change of changes) {
-      const time = Date.parse(change.at);
-      // Written by toISOString: 24 characters in the years 0 to 9999, as PostgreSQL reads them.
-      if (change.at.length !== 24 || Number.isNaN(time)) this.exact = false;
+      const { at } = change;
+      const time = Date.parse(at);
+      // Written by toISOString: YYYY-MM-DDTHH:mm:ss.sssZ in the years 0 to 9999, as PostgreSQL reads them.
+      if (Number.isNaN(time) || !isIsoInstant(at)) {
+        this.exact = false;
+        break;
+      }
       const day = Math.floor(time / DAY_MS);
-      const month = change.at.slice(0, 7);
-      const days = inner(this.days, change.pipelineId);
-      const ownerMonths = inner(inner(this.ownerMonths, change.pipelineId), change.ownerId);
+      const month = monthNumber(at);
+      if (change.pipelineId !== pipelineId || change.ownerId !== ownerId || days === undefined || ownerMonths === undefined) {
+        days = inner(this.days, change.pipelineId);
+        ownerMonths = inner(inner(this.ownerMonths, change.pipelineId), change.ownerId);
+        pipelineId = change.pipelineId;
+        ownerId = change.ownerId;
+      }
       this.addTo(days, change.stageId, change.currency, day, change.countDelta, change.amountDeltaMinor);
       this.addTo(ownerMonths, change.stageId, change.currency, month, change.countDelta, change.amountDeltaMinor);
       if (change.exitedStageId !== null) {
@@ -763,15 +776,15 @@ export class OpenDealTotalsSum {
     for (const [pipelineId, byStage] of this.days) {
       for (const [stageId, byCurrency] of byStage) {
         for (const [currency, byDay] of byCurrency) {
-          const months = new Map<string, PeriodSum>();
+          const months = new Map<number, PeriodSum>();
           for (const [day, { count, amountMinor }] of byDay) {
             const start = new Date(day * DAY_MS).toISOString();
             if (count !== 0 || amountMinor !== 0) totals.push({ pipelineId, period: 'day', periodStart: start, stageId, currency, count, amountMinor });
-            addToSum(months, monthStart(start.slice(0, 7)), count, amountMinor);
+            addToSum(months, monthNumber(start), count, amountMinor);
           }
           for (const [month, { count, amountMinor }] of months) {
             if (!Number.isSafeInteger(amountMinor)) return undefined;
-            if (count !== 0 || amountMinor !== 0) totals.push({ pipelineId, period: 'month', periodStart: month, stageId, currency, count, amountMinor });
+            if (count !== 0 || amountMinor !== 0) totals.push({ pipelineId, period: 'month', periodStart: monthStart(month), stageId, currency, count, amountMinor });
           }
         }
       }
@@ -797,7 +810,7 @@ export class OpenDealTotalsSum {
     this.ownerMonths.clear();
   }
 
-  private addTo<P>(byStage: StageSums<P>, stageId: string, currency: string, period: P, count: number, amountMinor: number): void {
+  private addTo(byStage: StageSums<number>, stageId: string, currency: string, period: number, count: number, amountMinor: number): void {
     const sum = addToSum(inner(inner(byStage, stageId), currency), period, count, amountMinor);
     if (!Number.isSafeInteger(sum.amountMinor)) this.exact = false;
   }
@@ -825,7 +838,19 @@ function addToSum<P>(sums: Map<P, PeriodSum>, period: P, count: number, amountMi
   return sum;
 }
 
-/** The first instant of a UTC month given as `YYYY-MM`. */
-function monthStart(month: string): string {
-  return `${month}-01T00:00:00.000Z`;
+/** Whether `at` has toISOString's form: YYYY-MM-DDTHH:mm:ss.sssZ, in the years 0 to 9999. */
+function isIsoInstant(at: string): boolean {
+  return at.length === 24 && at.charCodeAt(4) === 45 && at.charCodeAt(7) === 45 && at.charCodeAt(10) === 84 && at.charCodeAt(23) === 90;
+}
+
+/** The month of an instant in toISOString's form, as year × 12 + month − 1: a number, where `YYYY-MM` would be a new string to hash per change. */
+function monthNumber(at: string): number {
+  const year = (at.charCodeAt(0) - 48) * 1000 + (at.charCodeAt(1) - 48) * 100 + (at.charCodeAt(2) - 48) * 10 + (at.charCodeAt(3) - 48);
+  return year * 12 + (at.charCodeAt(5) - 48) * 10 + (at.charCodeAt(6) - 48) - 1;
+}
+
+/** The first instant of a UTC month given by `monthNumber`. */
+function monthStart(month: number): string {
+  const year = Math.floor(month / 12);
+  return `${String(year).padStart(4, '0')}-${String((month % 12) + 1).padStart(2, '0')}-01T00:00:00.000Z`;
 }
