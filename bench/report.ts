@@ -24,12 +24,44 @@ export function stolenCpuSeconds(): number | null {
   }
 }
 
-/** Runs `step` and answers its result with the steal time (`stolenCpuSeconds`) during it, rounded to 0.01 s. */
-export async function withStolenTime<T>(step: () => Promise<T>): Promise<{ result: T; stolenCpuSeconds: number | null }> {
-  const before = stolenCpuSeconds();
+/**
+ * CPU time (user and system, every thread) process `pid` has used, in seconds; null where
+ * /proc does not say.
+ */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    // pid (comm) state ppid … utime stime: the 14th and 15th fields, after a comm that may hold spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / 100 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** This process's CPU time (user and system, every thread) since `start`, in seconds, to 0.01 s. */
+export function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return Math.round((user + system) / 10_000) / 100;
+}
+
+/**
+ * Runs `step` and answers its result with the steal time (`stolenCpuSeconds`) during it and the
+ * CPU time process `pid` used meanwhile (`cpuSecondsOf`, when given), each rounded to 0.01 s.
+ */
+export async function withStolenTime<T>(
+  step: () => Promise<T>,
+  pid?: number,
+): Promise<{ result: T; stolenCpuSeconds: number | null; cpuSecondsOf: number | null }> {
+  const before = [stolenCpuSeconds(), pid === undefined ? null : processCpuSeconds(pid)];
   const result = await step();
-  const after = stolenCpuSeconds();
-  return { result, stolenCpuSeconds: before === null || after === null ? null : Math.round((after - before) * 100) / 100 };
+  const after = [stolenCpuSeconds(), pid === undefined ? null : processCpuSeconds(pid)];
+  const [stolen, used] = before.map((value, index) => {
+    const end = after[index];
+    return value === null || end === null ? null : Math.round((end - value) * 100) / 100;
+  });
+  return { result, stolenCpuSeconds: stolen, cpuSecondsOf: used };
 }
 
 /**

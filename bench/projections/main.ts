@@ -113,12 +113,12 @@ async function main(): Promise<void> {
 
     // The raw read is timed before the rebuild and again after it: on a shared machine one read
     // can take half as long again as another, and the ratio is taken against the quicker one.
-    const readBefore = await timedRawRead(devServer.connectionString, 'before the rebuild');
-    const rebuild = await rebuildReadModels(devServer.connectionString, database, written.head, { catchUpBatchSize: config.batchSize, shareCatchUp: config.sharedCatchUp });
+    const readBefore = await timedRawRead(devServer, 'before the rebuild');
+    const rebuild = await rebuildReadModels(devServer, database, written.head, { catchUpBatchSize: config.batchSize, shareCatchUp: config.sharedCatchUp });
     log(
-      `  rebuild: ${rebuild.seconds.toFixed(1)} s (${Math.round(history.events / rebuild.seconds)} events/s); serving after ${JSON.stringify(rebuild.perProjection)} s${stolen(rebuild.stolenCpuSeconds)}`,
+      `  rebuild: ${rebuild.seconds.toFixed(1)} s (${Math.round(history.events / rebuild.seconds)} events/s); serving after ${JSON.stringify(rebuild.perProjection)} s${cpuUsed('projector', rebuild.cpuSeconds)}${stolen(rebuild.stolenCpuSeconds)}`,
     );
-    const readAfter = await timedRawRead(devServer.connectionString, 'after the rebuild');
+    const readAfter = await timedRawRead(devServer, 'after the rebuild');
     const rawRead = readBefore.eventsPerSecond >= readAfter.eventsPerSecond ? readBefore : readAfter;
     // Embedded PostgreSQL takes no COPY over its connection: there the bulk loads are left out.
     const final = await finalRows(database.url, rebuild.schemas, { dump: !database.embedded });
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     // machine under them: together they do what any rebuild must (read every event, write the
     // final rows) and nothing else, so the longer of the two is the least a rebuild could take
     // on this machine. Each is timed by itself, so starting the read's process does not count.
-    const together = final.dumps === null ? null : await readWhileLoading(devServer.connectionString, database.url, final.dumps);
+    const together = final.dumps === null ? null : await readWhileLoading(devServer, database.url, final.dumps);
     const rebuildRate = history.events / rebuild.seconds;
     const copyReport =
       copySeconds === null ? null : { seconds: round(copySeconds), rows: final.rows, eventsPerSecondEquivalent: Math.round(history.events / copySeconds), method: BULK_LOAD_METHOD };
@@ -167,15 +167,19 @@ async function main(): Promise<void> {
           when: read.when,
           seconds: round(read.seconds),
           eventsPerSecond: Math.round(read.eventsPerSecond),
+          cpuSeconds: read.cpuSeconds,
           stolenCpuSeconds: read.stolenCpuSeconds,
         })),
       },
+      // cpuSeconds: CPU time the step's own process used (every thread) and the event store's
+      // meanwhile (null off Linux); the step's wall time is bounded by both on a machine's cores.
       // stolenCpuSeconds: CPU time the host gave to others during the step (null off Linux).
       rebuild: {
         seconds: round(rebuild.seconds),
         eventsPerSecond: Math.round(rebuildRate),
         servingAfterSeconds: rebuild.perProjection,
         rows: final.rowsByTable,
+        cpuSeconds: rebuild.cpuSeconds,
         stolenCpuSeconds: rebuild.stolenCpuSeconds,
       },
       copy: copyReport,
@@ -286,13 +290,26 @@ const INTERLEAVED_WINDOW = 256;
  * went through, the same read took a fifth more CPU.
  */
 async function timedRawRead<When extends string>(
-  connectionString: string,
+  eventStore: EventStoreProcess,
   when: When,
-): Promise<{ when: When; events: number; seconds: number; eventsPerSecond: number; stolenCpuSeconds: number | null }> {
-  const { result, stolenCpuSeconds } = await withStolenTime(() => inOwnProcess<{ events: number; seconds: number }>('raw-read.js', [connectionString]));
+): Promise<{ when: When; events: number; seconds: number; eventsPerSecond: number; cpuSeconds: StepCpu; stolenCpuSeconds: number | null }> {
+  const { result, stolenCpuSeconds, cpuSecondsOf } = await withStolenTime(
+    () => inOwnProcess<{ events: number; seconds: number; cpuSeconds: number }>('raw-read.js', [eventStore.connectionString]),
+    eventStore.pid,
+  );
   const { events, seconds } = result;
-  log(`  raw read of $all ${when}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)}/s)${stolen(stolenCpuSeconds)}`);
-  return { when, events, seconds, eventsPerSecond: events / seconds, stolenCpuSeconds };
+  const cpuSeconds = { reader: result.cpuSeconds, eventStore: cpuSecondsOf };
+  log(`  raw read of $all ${when}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)}/s)${cpuUsed('reader', cpuSeconds)}${stolen(stolenCpuSeconds)}`);
+  return { when, events, seconds, eventsPerSecond: events / seconds, cpuSeconds, stolenCpuSeconds };
+}
+
+/** CPU seconds of a timed step's own process (`reader`, `projector`) and of the event store meanwhile. */
+type StepCpu = Record<string, number | null>;
+
+/** What a step's processes used, for its log line. */
+function cpuUsed(process: string, cpu: StepCpu): string {
+  const eventStore = cpu.eventStore === null ? '' : `, the event store ${cpu.eventStore.toFixed(1)} s`;
+  return `; CPU: ${process} ${cpu[process]?.toFixed(1)} s${eventStore}`;
 }
 
 /** How much CPU the host took while a step ran, for its log line. */
@@ -302,22 +319,23 @@ function stolen(seconds: number | null): string {
 
 /** The rebuild (`rebuild.ts`) in a fresh process, as the projector runs it in production. */
 async function rebuildReadModels(
-  eventStoreUrl: string,
+  eventStore: EventStoreProcess,
   database: Database,
   head: Position,
   runner: Pick<RunnerSettings, 'catchUpBatchSize' | 'shareCatchUp'>,
-): Promise<RebuildResult & { stolenCpuSeconds: number | null }> {
+): Promise<Omit<RebuildResult, 'cpuSeconds'> & { cpuSeconds: StepCpu; stolenCpuSeconds: number | null }> {
   const request: RebuildRequest = {
-    eventStoreUrl,
+    eventStoreUrl: eventStore.connectionString,
     databaseUrl: database.url,
     embedded: database.embedded,
     head: { commit: head.commit.toString(), prepare: head.prepare.toString() },
     runner,
   };
-  const { result, stolenCpuSeconds } = await withStolenTime(() => inOwnProcess<RebuildResult>('rebuild.js', [JSON.stringify(request)]));
+  const { result, stolenCpuSeconds, cpuSecondsOf } = await withStolenTime(() => inOwnProcess<RebuildResult>('rebuild.js', [JSON.stringify(request)]), eventStore.pid);
   return {
     ...result,
     perProjection: Object.fromEntries(Object.entries(result.perProjection).map(([name, seconds]) => [name, round(seconds)])),
+    cpuSeconds: { projector: result.cpuSeconds, eventStore: cpuSecondsOf },
     stolenCpuSeconds,
   };
 }
@@ -342,11 +360,11 @@ function builtEntryArguments(entry: string, args: readonly string[]): string[] {
 
 /** A raw read and a bulk load at once, each timed by itself; `seconds` is the longer. */
 async function readWhileLoading(
-  eventStoreUrl: string,
+  eventStore: EventStoreProcess,
   databaseUrl: string,
   dumps: readonly TableDump[],
 ): Promise<{ seconds: number; copySeconds: number; readSeconds: number }> {
-  const [copySeconds, read] = await Promise.all([bulkLoad(databaseUrl, dumps), timedRawRead(eventStoreUrl, 'alongside the bulk load')]);
+  const [copySeconds, read] = await Promise.all([bulkLoad(databaseUrl, dumps), timedRawRead(eventStore, 'alongside the bulk load')]);
   log(`  bulk load of the final rows alongside that read: ${copySeconds.toFixed(2)} s`);
   return { seconds: Math.max(copySeconds, read.seconds), copySeconds, readSeconds: read.seconds };
 }
@@ -544,18 +562,24 @@ async function measureQueries(
   }
 }
 
+/** The event-store dev server in its process: where to reach it, and the process whose CPU time is counted. */
+interface EventStoreProcess {
+  connectionString: string;
+  pid: number;
+}
+
 /**
  * The event-store dev server, built (`dist/`), as a process of its own: in production the event
  * store is a server of its own, so neither the raw read nor the rebuild shares its event loop.
  * It is ready once it logs that it listens.
  */
-function startEventStoreProcess(dataDir: string): Promise<{ connectionString: string; close(): Promise<void> }> {
+function startEventStoreProcess(dataDir: string): Promise<EventStoreProcess & { close(): Promise<void> }> {
   return startBuiltProcess(join('apps', 'eventstore-dev', 'src', 'main.js'), { args: ['--data', dataDir, '--port', '0'], stdout: 'pipe' }, (child, exited) =>
-    new Promise<{ connectionString: string }>((resolve, reject) => {
+    new Promise<EventStoreProcess>((resolve, reject) => {
       void exited.then((code) => reject(new Error(`The event-store dev server exited with ${code} before it listened`)));
       createInterface({ input: child.stdout! }).on('line', (line) => {
         const entry = line.startsWith('{') ? (JSON.parse(line) as { msg?: string; connectionString?: string }) : {};
-        if (entry.msg === 'listening' && entry.connectionString) resolve({ connectionString: entry.connectionString });
+        if (entry.msg === 'listening' && entry.connectionString) resolve({ connectionString: entry.connectionString, pid: child.pid! });
       });
     }),
   );

@@ -1,9 +1,10 @@
 import { EventStore } from '@revops/event-store';
+import { cpuSecondsSince } from '../report';
 
 /**
  * The projections benchmark's baseline, in a process of its own: one read of the whole of
  * `$all` through the client, nothing done with the events but counting those outside system
- * streams. Prints `{"events":N,"seconds":S}` on one line. Usage: raw-read.js <connection string>
+ * streams. Prints `{"events":N,"seconds":S,"cpuSeconds":C}` on one line (C: this process's CPU time, every thread). Usage: raw-read.js <connection string>
  */
 async function main(): Promise<void> {
   const connectionString = process.argv[2];
@@ -11,9 +12,11 @@ async function main(): Promise<void> {
   const store = new EventStore({ connectionString });
   try {
     const started = performance.now();
+    const cpuAtStart = process.cpuUsage();
     let events = 0;
     for await (const event of store.readAll()) if (!event.streamName.startsWith('$')) events++;
-    process.stdout.write(`${JSON.stringify({ events, seconds: (performance.now() - started) / 1000 })}\n`);
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(`${JSON.stringify({ events, seconds, cpuSeconds: cpuSecondsSince(cpuAtStart) })}\n`);
   } finally {
     await store.close();
   }

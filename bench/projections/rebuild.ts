@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { EventStore } from '@revops/event-store';
 import { allProjections, Projections, typeOrmReadStore } from '@revops/projections';
 import { openReadStore } from '@revops/read-models';
+import { cpuSecondsSince } from '../report';
 
 /** What the projections benchmark hands its rebuild, as one JSON argument. */
 export interface RebuildRequest {
@@ -21,6 +22,8 @@ export interface RebuildResult {
   perProjection: Record<string, number>;
   /** The schemas of the versions that serve once it is done. */
   schemas: string[];
+  /** This process's CPU time over the rebuild, every thread (the reading thread and the garbage collector's among them). */
+  cpuSeconds: number;
 }
 
 /**
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
   const projections = new Projections({ store, sql: typeOrmReadStore(dataSource) }, { projections: allProjections, readStore, runner: request.runner });
   try {
     const started = performance.now();
+    const cpuAtStart = process.cpuUsage();
     projections.start();
     const perProjection: Record<string, number> = {};
     await Promise.all(
@@ -49,8 +53,9 @@ async function main(): Promise<void> {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = cpuSecondsSince(cpuAtStart);
     const schemas = (await Promise.all(allProjections.map(({ name }) => projections.serving.resolve(name)))).map((serving) => serving.schema.name);
-    process.stdout.write(`${JSON.stringify({ seconds, perProjection, schemas } satisfies RebuildResult)}\n`);
+    process.stdout.write(`${JSON.stringify({ seconds, perProjection, schemas, cpuSeconds } satisfies RebuildResult)}\n`);
   } finally {
     await projections.stop();
     await dataSource.destroy();
