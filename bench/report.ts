@@ -47,21 +47,22 @@ export function cpuSecondsSince(start: NodeJS.CpuUsage): number {
 }
 
 /**
- * Runs `step` and answers its result with the steal time (`stolenCpuSeconds`) during it and the
- * CPU time process `pid` used meanwhile (`cpuSecondsOf`, when given), each rounded to 0.01 s.
+ * Runs `step` and answers its result with the CPU time the host took during it
+ * (`stolenCpuSeconds`) and the CPU time process `pid` used meanwhile (`cpuSecondsOf`, null
+ * without a pid), each rounded to 0.01 s.
  */
-export async function withStolenTime<T>(
+export async function withCpuTimes<T>(
   step: () => Promise<T>,
   pid?: number,
 ): Promise<{ result: T; stolenCpuSeconds: number | null; cpuSecondsOf: number | null }> {
-  const before = [stolenCpuSeconds(), pid === undefined ? null : processCpuSeconds(pid)];
+  const usedBy = () => (pid === undefined ? null : processCpuSeconds(pid));
+  const [stolenBefore, usedBefore] = [stolenCpuSeconds(), usedBy()];
   const result = await step();
-  const after = [stolenCpuSeconds(), pid === undefined ? null : processCpuSeconds(pid)];
-  const [stolen, used] = before.map((value, index) => {
-    const end = after[index];
-    return value === null || end === null ? null : Math.round((end - value) * 100) / 100;
-  });
-  return { result, stolenCpuSeconds: stolen, cpuSecondsOf: used };
+  return { result, stolenCpuSeconds: elapsed(stolenBefore, stolenCpuSeconds()), cpuSecondsOf: elapsed(usedBefore, usedBy()) };
+}
+
+function elapsed(before: number | null, after: number | null): number | null {
+  return before === null || after === null ? null : Math.round((after - before) * 100) / 100;
 }
 
 /**

@@ -18,7 +18,7 @@ import { startEmbeddedPostgres, withClient } from '@revops/read-models';
 import { forEachConcurrently } from '@revops/platform';
 import { freshDatabase, type BenchDatabase as Database } from '../database';
 import { SeededRandom } from '../generators/random';
-import { log, machine, percentiles, positiveInteger, withStolenTime, writeReport } from '../report';
+import { log, machine, percentiles, positiveInteger, withCpuTimes, writeReport } from '../report';
 import { salesHistory, type SalesHistory, type StreamHistory } from './history';
 import type { RebuildRequest, RebuildResult } from './rebuild';
 
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     const readBefore = await timedRawRead(devServer, 'before the rebuild');
     const rebuild = await rebuildReadModels(devServer, database, written.head, { catchUpBatchSize: config.batchSize, shareCatchUp: config.sharedCatchUp });
     log(
-      `  rebuild: ${rebuild.seconds.toFixed(1)} s (${Math.round(history.events / rebuild.seconds)} events/s); serving after ${JSON.stringify(rebuild.perProjection)} s${cpuUsed('projector', rebuild.cpuSeconds)}${stolen(rebuild.stolenCpuSeconds)}`,
+      `  rebuild: ${rebuild.seconds.toFixed(1)} s (${Math.round(history.events / rebuild.seconds)} events/s); serving after ${JSON.stringify(rebuild.perProjection)} s${cpuUsed('projector', rebuild.cpuSeconds.projector, rebuild.cpuSeconds.eventStore)}${stolen(rebuild.stolenCpuSeconds)}`,
     );
     const readAfter = await timedRawRead(devServer, 'after the rebuild');
     const rawRead = readBefore.eventsPerSecond >= readAfter.eventsPerSecond ? readBefore : readAfter;
@@ -292,24 +292,20 @@ const INTERLEAVED_WINDOW = 256;
 async function timedRawRead<When extends string>(
   eventStore: EventStoreProcess,
   when: When,
-): Promise<{ when: When; events: number; seconds: number; eventsPerSecond: number; cpuSeconds: StepCpu; stolenCpuSeconds: number | null }> {
-  const { result, stolenCpuSeconds, cpuSecondsOf } = await withStolenTime(
+): Promise<{ when: When; events: number; seconds: number; eventsPerSecond: number; cpuSeconds: { reader: number; eventStore: number | null }; stolenCpuSeconds: number | null }> {
+  const { result, stolenCpuSeconds, cpuSecondsOf } = await withCpuTimes(
     () => inOwnProcess<{ events: number; seconds: number; cpuSeconds: number }>('raw-read.js', [eventStore.connectionString]),
     eventStore.pid,
   );
   const { events, seconds } = result;
   const cpuSeconds = { reader: result.cpuSeconds, eventStore: cpuSecondsOf };
-  log(`  raw read of $all ${when}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)}/s)${cpuUsed('reader', cpuSeconds)}${stolen(stolenCpuSeconds)}`);
+  log(`  raw read of $all ${when}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)}/s)${cpuUsed('reader', result.cpuSeconds, cpuSecondsOf)}${stolen(stolenCpuSeconds)}`);
   return { when, events, seconds, eventsPerSecond: events / seconds, cpuSeconds, stolenCpuSeconds };
 }
 
-/** CPU seconds of a timed step's own process (`reader`, `projector`) and of the event store meanwhile. */
-type StepCpu = Record<string, number | null>;
-
-/** What a step's processes used, for its log line. */
-function cpuUsed(process: string, cpu: StepCpu): string {
-  const eventStore = cpu.eventStore === null ? '' : `, the event store ${cpu.eventStore.toFixed(1)} s`;
-  return `; CPU: ${process} ${cpu[process]?.toFixed(1)} s${eventStore}`;
+/** What a step's process (`own` seconds) and the event store used, for its log line. */
+function cpuUsed(process: string, own: number, eventStore: number | null): string {
+  return `; CPU: ${process} ${own.toFixed(1)} s${eventStore === null ? '' : `, the event store ${eventStore.toFixed(1)} s`}`;
 }
 
 /** How much CPU the host took while a step ran, for its log line. */
@@ -323,7 +319,7 @@ async function rebuildReadModels(
   database: Database,
   head: Position,
   runner: Pick<RunnerSettings, 'catchUpBatchSize' | 'shareCatchUp'>,
-): Promise<Omit<RebuildResult, 'cpuSeconds'> & { cpuSeconds: StepCpu; stolenCpuSeconds: number | null }> {
+): Promise<Omit<RebuildResult, 'cpuSeconds'> & { cpuSeconds: { projector: number; eventStore: number | null }; stolenCpuSeconds: number | null }> {
   const request: RebuildRequest = {
     eventStoreUrl: eventStore.connectionString,
     databaseUrl: database.url,
@@ -331,7 +327,7 @@ async function rebuildReadModels(
     head: { commit: head.commit.toString(), prepare: head.prepare.toString() },
     runner,
   };
-  const { result, stolenCpuSeconds, cpuSecondsOf } = await withStolenTime(() => inOwnProcess<RebuildResult>('rebuild.js', [JSON.stringify(request)]), eventStore.pid);
+  const { result, stolenCpuSeconds, cpuSecondsOf } = await withCpuTimes(() => inOwnProcess<RebuildResult>('rebuild.js', [JSON.stringify(request)]), eventStore.pid);
   return {
     ...result,
     perProjection: Object.fromEntries(Object.entries(result.perProjection).map(([name, seconds]) => [name, round(seconds)])),
