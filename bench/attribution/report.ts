@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { DEFAULT_LOOKBACK_DAYS } from '@revops/attribution';
 import {
+  attributionInputs,
   attributionProjection,
   campaignsProjection,
   insertRows,
@@ -106,19 +107,8 @@ async function fill(pool: Pool, config: ReportBenchConfig) {
   const random = new SeededRandom(config.seed);
   const contacts = Math.max(1, Math.round(config.touchpoints / 10));
   const instant = (ms: number) => new Date(ms).toISOString();
-  const none: AttributionInputs = {
-    touches: [],
-    identityLinks: [],
-    merges: [],
-    leads: [],
-    mqls: [],
-    openedDeals: [],
-    outcomes: [],
-    dealContacts: [],
-    changedDeals: new Set(),
-    changedContacts: new Set(),
-    lastChangePosition: null,
-  };
+  // No inputs at all: what a batch of no events gives.
+  const none = attributionInputs([]);
 
   const contactLeadAt = Array.from({ length: contacts }, () => YEAR_START - 90 * DAY + random.int(0, 400) * DAY);
   const leadChunk = 20_000;

@@ -103,6 +103,70 @@ export async function readDealJourneys(
       [ids, lookbackDays],
     ),
   ]);
+  return journeysOf(deals, touches);
+}
+
+/**
+ * `readDealJourneys` for every deal whose id lies between `first` and `last` (inclusive, in the
+ * identifiers' byte order), for a rebuild's finish, which credits every deal part by part right
+ * after ANALYZE. The same journeys, in plain joins over a range of keys that the planner, with
+ * statistics, fits to the data: a range of 2,000 deals and their 3,400 contacts is read in order
+ * from each key, and with few touches their lookups are hashed. The guarded reads by a list of
+ * ids (above) sort, deduplicate and probe per id; over 106,000 deals their queries took 60 ms a
+ * part, against 5 ms by range.
+ */
+export async function readDealJourneysInRange(
+  sql: AttributionSql,
+  first: string,
+  last: string,
+  lookbackDays: number = DEFAULT_LOOKBACK_DAYS,
+): Promise<DealJourney[]> {
+  const deals = sql.table('deals');
+  const inRange = 'd.opportunity_id BETWEEN $1 AND $2';
+  // The range again on the contacts: the planner carries an equality from one side of a join to
+  // the other, not a range, and would otherwise read deal_contacts from its first key on.
+  const contactsInRange = `${sql.table('deal_contacts')} dc ON dc.opportunity_id = d.opportunity_id AND dc.opportunity_id BETWEEN $1 AND $2`;
+  const inWindow = `t.occurred_at BETWEEN d.opened_at - $3::float8 * interval '1 day' AND coalesce(d.won_at, d.opened_at)`;
+  const touchColumns = `d.opportunity_id, t.touchpoint_id, ${utcText('t.occurred_at')} AS occurred_at, t.commit_position::text AS commit_position,
+              t.kind, t.channel, t.campaign_id, t.source, t.medium, t.content`;
+  const [dealRows, touchRows] = await Promise.all([
+    sql.query<DealRow>(
+      `SELECT d.opportunity_id, ${utcText('d.opened_at')} AS opened_at, d.amount_minor::text AS amount_minor, d.currency,
+              ${utcText('d.won_at')} AS won_at, d.won_amount_minor::text AS won_amount_minor, d.won_currency,
+              ${utcText('lead.lead_created_at')} AS lead_created_at
+         FROM ${deals} d
+         LEFT JOIN (SELECT dc.opportunity_id, min(l.lead_at) AS lead_created_at
+                      FROM ${sql.table('deal_contacts')} dc JOIN ${sql.table('leads')} l ON l.contact_id = dc.contact_id
+                     WHERE dc.opportunity_id BETWEEN $1 AND $2
+                     GROUP BY dc.opportunity_id) lead USING (opportunity_id)
+        WHERE ${inRange}`,
+      [first, last],
+    ),
+    // A contact's touches by its own key, by the keys stitched or merged into it, and the
+    // account's: a touch reached twice is one touch to the journey builder.
+    sql.query<TouchRow>(
+      `SELECT ${touchColumns}
+         FROM ${deals} d JOIN ${contactsInRange}
+         JOIN ${sql.table('touches')} t ON t.person_key = dc.contact_id
+        WHERE ${inRange} AND ${inWindow}
+       UNION ALL
+       SELECT ${touchColumns}
+         FROM ${deals} d JOIN ${contactsInRange}
+         JOIN ${sql.table('person_keys')} pk ON pk.contact_id = dc.contact_id
+         JOIN ${sql.table('touches')} t ON t.person_key = pk.person_key
+        WHERE ${inRange} AND ${inWindow}
+       UNION ALL
+       SELECT ${touchColumns}
+         FROM ${deals} d JOIN ${sql.table('touches')} t ON t.account_id = d.account_id
+        WHERE ${inRange} AND ${inWindow}`,
+      [first, last, lookbackDays],
+    ),
+  ]);
+  return journeysOf(dealRows, touchRows);
+}
+
+/** The rows of deals and of their candidate touches, as journeys in the deals' order. */
+function journeysOf(deals: readonly DealRow[], touches: readonly TouchRow[]): DealJourney[] {
   const touchesOf = new Map<string, Touch[]>();
   for (const row of touches) {
     const list = touchesOf.get(row.opportunity_id) ?? [];
