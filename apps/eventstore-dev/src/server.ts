@@ -9,6 +9,7 @@ import { lockDataDir } from './data-dir-lock';
 import { DevEventStore } from './store';
 import { SubscriptionService } from './subscriptions';
 import { BadRequestError } from './errors';
+import { sendBufferedTogether } from './backpressure';
 
 /** The ≤24.10 default. */
 export const DEFAULT_MAX_APPEND_SIZE = 1024 * 1024;
@@ -53,6 +54,7 @@ export async function startEventStoreDevServer(options: EventStoreDevServerOptio
   const server = new Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
   server.addService(streamsServiceWithEncodedEvents(), {
     read: (call: ReadCall) => {
+      sendBufferedTogether(call);
       const readOptions = call.request.getOptions();
       const handled = !readOptions
         ? Promise.reject(new BadRequestError('Read options are required'))
