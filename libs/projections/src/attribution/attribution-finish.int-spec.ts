@@ -110,7 +110,9 @@ describe("A rebuild's finish", () => {
 
   beforeAll(async () => {
     postgres = await usePostgres();
-    pool = new Pool({ connectionString: postgres.url, max: 4 });
+    // One connection: embedded PostgreSQL serves one session at a time. The finish's parts,
+    // run two at once, take turns on it.
+    pool = new Pool({ connectionString: postgres.url, max: 1 });
     await pool.query(`CREATE SCHEMA ${schema.name}`);
     for (const statement of servingDefinition(attributionProjection, schema)) await pool.query(statement);
     sql = { table: (name) => schema.table(name), query: async (text, parameters) => (await pool.query(text, parameters ? [...parameters] : [])).rows };
