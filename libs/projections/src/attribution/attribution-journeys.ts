@@ -111,9 +111,8 @@ export async function readDealJourneys(
  * identifiers' byte order), for a rebuild's finish, which credits every deal part by part right
  * after ANALYZE. The same journeys, in plain joins over a range of keys that the planner, with
  * statistics, fits to the data: a range of 2,000 deals and their 3,400 contacts is read in order
- * from each key, and with few touches their lookups are hashed. The guarded reads by a list of
- * ids (above) sort, deduplicate and probe per id; over 106,000 deals their queries took 60 ms a
- * part, against 5 ms by range.
+ * from each key. The guarded reads by a list of ids (above) sort, deduplicate and probe per id:
+ * crediting 106,000 deals this way took PostgreSQL 1.8 s of CPU instead of 3.5 s.
  */
 export async function readDealJourneysInRange(
   sql: AttributionSql,
