@@ -156,4 +156,11 @@ describe("A rebuild's finish", () => {
     await creditEveryDeal(transactions, 2);
     expect({ credits: await rows('credits'), totals: await rows('credit_totals'), leads: await rows('leads') }).toEqual(keptUp);
   });
+
+  it('refuses parts of no deals, before it touches the credits', async () => {
+    const before = await rows('credits');
+    const transactions: RebuildTransactions = { parallelism: 2, run: (work) => work(transaction(true)) };
+    await expect(creditEveryDeal(transactions, 0)).rejects.toThrow('dealsPerPart must be a positive integer, not 0');
+    expect(await rows('credits')).toEqual(before);
+  });
 });

@@ -197,6 +197,7 @@ export async function writeAttribution(inputs: AttributionInputs, tx: Projection
  * transactions of their own, some at once.
  */
 export async function creditEveryDeal(transactions: RebuildTransactions, dealsPerPart = RECOMPUTE_CHUNK): Promise<void> {
+  if (!Number.isInteger(dealsPerPart) || dealsPerPart < 1) throw new RangeError(`dealsPerPart must be a positive integer, not ${dealsPerPart}`);
   const deals = await transactions.run(async (tx) => {
     const sql = attributionSql(tx);
     await sql.query(`TRUNCATE ${sql.table('credits')}, ${sql.table('credit_totals')}`);
