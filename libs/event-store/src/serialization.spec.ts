@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@eventstore/db-client';
-import { prepareEvent, toEnvelope, toEventData } from './serialization';
+import type { RecordedEnvelope } from './envelope';
+import { packEnvelope, prepareEvent, toEnvelope, toEventData, unpackEnvelope } from './serialization';
 import { UpcasterRegistry } from './upcasters';
 
 const metadata = {
@@ -106,5 +107,31 @@ describe('toEnvelope', () => {
     const envelope = toEnvelope(recorded({ metadata: undefined }), registry);
     expect(envelope.metadata.schemaVersion).toBe(1);
     expect(envelope.data).toEqual({ amount: 125050, currency: 'EUR' });
+  });
+});
+
+describe('packEnvelope and unpackEnvelope', () => {
+  const stored = { ...metadata, occurredAt: '2024-05-02T10:00:00.000Z', schemaVersion: 2 };
+  const envelope = (eventMetadata: unknown): RecordedEnvelope => ({ ...toEnvelope(recorded(), undefined), metadata: eventMetadata as RecordedEnvelope['metadata'] });
+
+  it.each([
+    ['as the store writes it', stored, true],
+    ['with the hash chain, at the start of a stream', { ...stored, prevHash: null, hash: 'ab12' }, true],
+    ['with the hash chain, further on', { ...stored, prevHash: 'ab12', hash: 'cd34' }, true],
+    ['another tool wrote, without ours', { schemaVersion: 1 }, false],
+    ['with a key of its own', { ...stored, tenant: 't-1' }, false],
+    ['with its keys in another order', { $causationId: 'cmd-1', $correlationId: 'corr-1', actor: metadata.actor, source: 'api', occurredAt: stored.occurredAt, schemaVersion: 2 }, false],
+    ['whose actor has more to it', { ...stored, actor: { type: 'user', id: 'u-1', name: 'Ada' } }, false],
+    ['whose actor is no object', { ...stored, actor: 'u-1' }, false],
+    ['with half a hash chain', { ...stored, prevHash: 'ab12' }, false],
+    ['with other keys where the hash chain goes', { ...stored, previous: 'ab12', next: 'cd34' }, false],
+  ])('gives back metadata %s whole, its keys in their order (sent as an array: %s)', (_, eventMetadata, asArray) => {
+    const original = envelope(eventMetadata);
+    const packed = structuredClone(packEnvelope(original));
+    const unpacked = unpackEnvelope(packed);
+    expect(Array.isArray(packed[8])).toBe(asArray);
+    expect(unpacked).toEqual(original);
+    expect(Object.keys(unpacked.metadata)).toEqual(Object.keys(eventMetadata));
+    if (asArray) expect(Object.keys(unpacked.metadata.actor)).toEqual(['type', 'id']);
   });
 });
