@@ -115,17 +115,17 @@ describe('packEnvelope and unpackEnvelope', () => {
   const envelope = (eventMetadata: unknown): RecordedEnvelope => ({ ...toEnvelope(recorded(), undefined), metadata: eventMetadata as RecordedEnvelope['metadata'] });
 
   it.each([
-    ['as the store writes it', stored, true],
-    ['with the hash chain, at the start of a stream', { ...stored, prevHash: null, hash: 'ab12' }, true],
-    ['with the hash chain, further on', { ...stored, prevHash: 'ab12', hash: 'cd34' }, true],
-    ['another tool wrote, without ours', { schemaVersion: 1 }, false],
-    ['with a key of its own', { ...stored, tenant: 't-1' }, false],
-    ['with its keys in another order', { $causationId: 'cmd-1', $correlationId: 'corr-1', actor: metadata.actor, source: 'api', occurredAt: stored.occurredAt, schemaVersion: 2 }, false],
-    ['whose actor has more to it', { ...stored, actor: { type: 'user', id: 'u-1', name: 'Ada' } }, false],
-    ['whose actor is no object', { ...stored, actor: 'u-1' }, false],
-    ['with half a hash chain', { ...stored, prevHash: 'ab12' }, false],
-    ['with other keys where the hash chain goes', { ...stored, previous: 'ab12', next: 'cd34' }, false],
-  ])('gives back metadata %s whole, its keys in their order (sent as an array: %s)', (_, eventMetadata, asArray) => {
+    ['as the store writes it', true, stored],
+    ['with the hash chain, at the start of a stream', true, { ...stored, prevHash: null, hash: 'ab12' }],
+    ['with the hash chain, further on', true, { ...stored, prevHash: 'ab12', hash: 'cd34' }],
+    ['another tool wrote, without ours', false, { schemaVersion: 1 }],
+    ['with a key of its own', false, { ...stored, tenant: 't-1' }],
+    ['with its keys in another order', false, { $causationId: 'cmd-1', $correlationId: 'corr-1', actor: metadata.actor, source: 'api', occurredAt: stored.occurredAt, schemaVersion: 2 }],
+    ['whose actor has more to it', false, { ...stored, actor: { type: 'user', id: 'u-1', name: 'Ada' } }],
+    ['whose actor is no object', false, { ...stored, actor: 'u-1' }],
+    ['with half a hash chain', false, { ...stored, prevHash: 'ab12' }],
+    ['with other keys where the hash chain goes', false, { ...stored, previous: 'ab12', next: 'cd34' }],
+  ])('gives back metadata %s whole, its keys in their order (sent as an array: %s)', (_, asArray, eventMetadata) => {
     const original = envelope(eventMetadata);
     const packed = structuredClone(packEnvelope(original));
     const unpacked = unpackEnvelope(packed);
