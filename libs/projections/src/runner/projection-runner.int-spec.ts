@@ -604,7 +604,11 @@ describe('ProjectionRunner against the event-store dev server and PostgreSQL', (
         // Each event's stream and revision, only ever added to: no batch needs their key.
         createTables: (schema) => [...counts.createTables(schema), `CREATE TABLE ${schema.table('arrivals')} (stream_name text NOT NULL, revision bigint NOT NULL)`],
         primaryKeysAfterCatchUp: () => [{ table: 'arrivals', columns: ['stream_name', 'revision'] }],
-        indexesAfterFinish: (schema) => [`CREATE INDEX IF NOT EXISTS arrivals_revision_idx ON ${schema.table('arrivals')} (revision)`],
+        indexesAfterFinish: (schema) => [
+          `CREATE INDEX IF NOT EXISTS arrivals_revision_idx ON ${schema.table('arrivals')} (revision)`,
+          // What a build step runs with, kept where the test can read it.
+          `CREATE TABLE IF NOT EXISTS ${schema.table('build_settings')} AS SELECT current_setting('max_parallel_maintenance_workers') AS workers`,
+        ],
         apply: async (batch, tx) => {
           await counts.apply(batch, tx);
           await tx.insertRows('arrivals', [
@@ -638,6 +642,8 @@ describe('ProjectionRunner against the event-store dev server and PostgreSQL', (
       await sql.query(attach);
       expect(await keysAndIndexes('rm_counts_keyed_v1')).toEqual(built);
       expect((await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM rm_counts_keyed_v1.arrivals'))[0].n).toBe(30);
+      // The runner builds its steps side by side: none takes parallel workers of its own.
+      expect(await sql.query('SELECT workers FROM rm_counts_keyed_v1.build_settings')).toEqual([{ workers: '0' }]);
     });
 
     it('gets past a long tail of events it does not consume, which a read waiting for the last of them needs', async () => {

@@ -490,12 +490,21 @@ export class ProjectionRunner {
     await steps.time('keys and indexes after the finish', () => this.runSteps(transactions, stepsAfterFinish(this.projection, this.schema), lease));
   }
 
-  /** Runs each step's statements in a transaction of its own, as many steps at once as the finish may. */
+  /**
+   * Runs each step's statements in a transaction of its own, as many steps at once as the
+   * finish may. A step's index or key is built without PostgreSQL's parallel workers: the
+   * runner builds `finishParallelism` of them side by side already, and every other rebuilt
+   * version its own at the same time, so workers of each build's own would only take turns
+   * with those on the same cores, and cost their division of the sort and its merge. At
+   * 1,000,000 events the three largest builds took a fifth less CPU without (2.9 against
+   * 3.6 s); alone on an idle machine they took 3.2 s instead of 2.7.
+   */
   private async runSteps(transactions: RebuildTransactions, steps: readonly (readonly string[])[], lease: Lease): Promise<void> {
     await this.withTransientRetry(
       () =>
         forEachConcurrently(steps, transactions.parallelism, (statements) =>
           transactions.run(async (tx) => {
+            await tx.query('SET LOCAL max_parallel_maintenance_workers = 0');
             for (const statement of statements) await tx.query(statement);
           }),
         ),
