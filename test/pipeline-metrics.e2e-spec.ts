@@ -370,4 +370,49 @@ describe('Pipeline and sales metrics over GraphQL', () => {
       expect(response.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: [{ field: 'from' }] });
     });
   });
+
+  // Written after every test above has read the scenario, into a pipeline of its own.
+  describe('salesMetrics of a win whose figure a later win replaces', () => {
+    const RENEWALS = 'renewals';
+
+    beforeAll(async () => {
+      // H: opened 03-01, won 03-05 for 50,000 EUR; a reopening dated 03-25 is recorded, then
+      // a win BACKDATED to 03-15 for 65,000 EUR. In business time the deal was won on 03-05,
+      // its won figure became 65,000 on 03-15, and it was reopened on 03-25: one close.
+      await write('definePipeline', { pipelineId: RENEWALS, name: 'Renewals', stages: stages(60), occurredAt: on('01-01', '00:00:00') });
+      await write('openOpportunity', {
+        opportunityId: 'H',
+        name: 'Deal H',
+        accountId: 'acme',
+        pipelineId: RENEWALS,
+        stageId: 'proposal',
+        amount: eur(50_000),
+        expectedCloseDate: '2024-06-30',
+        ownerId: 'cat',
+        occurredAt: on('03-01'),
+      });
+      await win('H', eur(50_000), on('03-05'));
+      await write('reopenOpportunity', { opportunityId: 'H', stageId: 'proposal', reason: 'scope grew', occurredAt: on('03-25') });
+      await win('H', eur(65_000), on('03-15'));
+    });
+
+    it.each([
+      ['before the later figure took effect, with the figure of the close', '2024-03-10T00:00:00Z', 50_000],
+      ['after it, with the later figure', '2024-03-20T00:00:00Z', 65_000],
+    ])('counts the win in a period ending %s', async (_case, to, wonAmountMinor) => {
+      expect(await metrics({ from: '2024-03-01T00:00:00Z', to, pipelineId: RENEWALS })).toMatchObject({
+        won: 1,
+        lost: 0,
+        averageDealSize: [{ currency: 'EUR', wonCount: 1, wonAmountMinor, averageDealSizeMinor: wonAmountMinor }],
+        salesCycle: { wonCount: 1, meanDays: 4, medianDays: 4 },
+      });
+    });
+
+    it('does not count it in a period ending after the reopening', async () => {
+      expect(await metrics({ from: '2024-03-01T00:00:00Z', to: '2024-04-01T00:00:00Z', pipelineId: RENEWALS })).toMatchObject({
+        won: 0,
+        averageDealSize: [],
+      });
+    });
+  });
 });
