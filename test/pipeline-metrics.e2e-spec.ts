@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { graphqlClient, type GraphqlResponse, runMutation } from './support/graphql-client';
 import { startTestApi, type TestApi } from './support/api';
 
@@ -362,6 +363,37 @@ describe('Pipeline and sales metrics over GraphQL', () => {
         code: 'BAD_USER_INPUT',
         fieldErrors: [{ field: 'from', message: 'from must be before to' }],
       });
+    });
+
+    it("reads the cohort's stays only for an answer that asks for stage conversion", async () => {
+      // A period no other test asks for: its answers are not kept yet.
+      const args = { from: '2024-01-15T00:00:00Z', to: '2024-03-15T00:00:00Z', minPosition: lastWrite };
+      const statementsFor = async (fields: string) => {
+        const spy = jest.spyOn(testApi.api.app.get(DataSource), 'query');
+        try {
+          const response = await send<{ salesMetrics: Record<string, unknown> }>(
+            `query ($from: String!, $to: String!, $minPosition: PositionInput) { salesMetrics(from: $from, to: $to, minPosition: $minPosition) { ${fields} } }`,
+            args,
+          );
+          expect(response.errors).toBeUndefined();
+          return { answer: response.data!.salesMetrics, statements: spy.mock.calls.map(([sql]) => sql) };
+        } finally {
+          spy.mockRestore();
+        }
+      };
+      const readsStays = (sql: string) => sql.includes('"opportunity_stage_history"');
+
+      const figures = await statementsFor('won lost');
+      const withConversion = await statementsFor('won lost stageConversion { pipelineId cohortCount }');
+
+      // As of 03-14: won G 02-07 and A 02-20 (E, won 02-25, was reopened 03-10); lost B 03-05.
+      // Cohort: B, C, G, D and F, opened from 01-15 on.
+      expect(figures.answer).toEqual({ won: 2, lost: 1 });
+      expect(withConversion.answer).toEqual({ won: 2, lost: 1, stageConversion: [{ pipelineId: PIPELINE, cohortCount: 5 }] });
+      expect(figures.statements.length).toBeGreaterThan(0);
+      expect(figures.statements.filter(readsStays)).toEqual([]);
+      // The figures were kept; the stage conversion reads the stays once.
+      expect(withConversion.statements.filter(readsStays)).toHaveLength(1);
     });
 
     it('refuses a period bound that is not a UTC timestamp, naming the field', async () => {

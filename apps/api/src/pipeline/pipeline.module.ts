@@ -4,7 +4,8 @@ import { RevisePipelineStagesHandler } from './commands/revise-pipeline-stages.h
 import { PipelineStagesReader } from './pipeline-stages.reader';
 import { PipelineResolver } from './pipeline.resolver';
 import { PipelineQueryHandler } from './queries/pipeline.query';
-import { SalesMetricsQueryHandler } from './queries/sales-metrics.query';
+import { SalesMetricsQueryHandler, StageConversionQueryHandler } from './queries/sales-metrics.query';
+import { SalesMetricsResolver } from './sales-metrics.resolver';
 
 /** Sales pipelines: their stages and win probabilities, and the pipeline and sales metrics read from history. */
 @Module({
@@ -15,6 +16,8 @@ import { SalesMetricsQueryHandler } from './queries/sales-metrics.query';
     PipelineStagesReader,
     PipelineQueryHandler,
     SalesMetricsQueryHandler,
+    SalesMetricsResolver,
+    StageConversionQueryHandler,
   ],
   exports: [PipelineStagesReader],
 })

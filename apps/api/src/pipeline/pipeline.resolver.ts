@@ -50,6 +50,6 @@ export class PipelineResolver {
   })
   salesMetrics(@Args() { from, to, ownerId, pipelineId, minPosition }: SalesMetricsArgs): Promise<SalesMetrics> {
     const period = [from, to].map((instant) => new Date(instant).toISOString());
-    return this.queryBus.execute(new SalesMetricsQuery(period[0], period[1], { ownerId, pipelineId }, positionOf(minPosition)));
+    return this.queryBus.execute(new SalesMetricsQuery({ from: period[0], to: period[1], filter: { ownerId, pipelineId }, minPosition: positionOf(minPosition) }));
   }
 }

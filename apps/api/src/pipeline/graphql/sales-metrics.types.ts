@@ -2,6 +2,7 @@ import { ArgsType, Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { IsOptional } from 'class-validator';
 import { IsEntityId, IsUtcTimestamp } from '../../common/validation/domain-rules';
 import { SafeIntScalar } from '../../graphql/safe-int.scalar';
+import type { SalesMetricsScope } from '../queries/sales-metrics.query';
 import { PipelineAmount, PipelineReadArgs } from './pipeline-report.types';
 
 const AS_OF_END =
@@ -160,9 +161,6 @@ export class SalesMetrics {
   @Field(() => Int, { description: 'Deals open at the end of the period, whatever their currency' })
   openCount!: number;
 
-  @Field(() => [StageConversionReport], { description: 'Per pipeline with deals in the cohort (or the one asked for)' })
-  stageConversion!: StageConversionReport[];
-
   @Field(() => [VelocityReport], { description: 'Per currency of the open or won deals' })
   velocity!: VelocityReport[];
 
@@ -172,4 +170,7 @@ export class SalesMetrics {
       'in force then: the totals pipeline(asOf) gives for the last millisecond before `to`, added over pipelines',
   })
   weightedPipeline!: PipelineAmount[];
+
+  /** What the answer was asked for, for the fields resolved apart (stage conversion); not in the schema. */
+  scope!: SalesMetricsScope;
 }

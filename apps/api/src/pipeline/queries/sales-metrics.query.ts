@@ -2,7 +2,7 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { Position } from '@revops/event-store';
 import { ReadModels, type ReadModelView } from '../../common/read-side/read-models';
 import { reportPeriod } from '../../leads/queries/report-period';
-import type { SalesMetrics, StageConversionReport } from '../graphql/sales-metrics.types';
+import { SalesMetrics, type StageConversionReport } from '../graphql/sales-metrics.types';
 import { addByCurrency, pipelineFigures } from '../pipeline-figures';
 import {
   closesAsOf,
@@ -16,37 +16,80 @@ import {
 import { closeMetrics, stageConversion, velocityByCurrency, type StagesReached } from '../sales-metrics';
 import { pipelineAmount } from './pipeline.query';
 
+/** What a salesMetrics answer was asked for: its period, its deals and the position to wait for. */
+export interface SalesMetricsScope {
+  readonly from: string;
+  readonly to: string;
+  readonly filter: DealFilter;
+  readonly minPosition?: Position;
+}
+
 export class SalesMetricsQuery extends Query<SalesMetrics> {
-  constructor(
-    readonly from: string,
-    readonly to: string,
-    readonly filter: DealFilter,
-    readonly minPosition?: Position,
-  ) {
+  constructor(readonly scope: SalesMetricsScope) {
     super();
   }
 }
 
+/**
+ * The figures of closes and open deals. Stage conversion, which reads the cohort's stays, is
+ * resolved only when asked for (`StageConversionQuery`): the answer carries its scope for it.
+ */
 @QueryHandler(SalesMetricsQuery)
 export class SalesMetricsQueryHandler implements IQueryHandler<SalesMetricsQuery> {
   constructor(private readonly readModels: ReadModels) {}
 
-  async execute({ from, to, filter, minPosition }: SalesMetricsQuery): Promise<SalesMetrics> {
-    reportPeriod(from, to);
-    // The readers count events at or before an instant; business times are whole milliseconds
-    // (the domain canonicalises them), so the period's last instant makes `[from, to)` exact.
-    const end = new Date(Date.parse(to) - 1).toISOString();
-    const args = { from, to, ownerId: filter.ownerId ?? null, pipelineId: filter.pipelineId ?? null };
-    return this.readModels.report('salesMetrics', args, HISTORY_PROJECTIONS, minPosition, (view) => salesMetricsOf(view, from, to, end, filter));
+  async execute({ scope }: SalesMetricsQuery): Promise<SalesMetrics> {
+    const { from, to, filter, minPosition } = scope;
+    const end = periodEnd(from, to);
+    const figures = await this.readModels.report('salesMetrics', reportArgs(scope), HISTORY_PROJECTIONS, minPosition, (view) =>
+      salesMetricsOf(view, from, to, end, filter),
+    );
+    // A kept answer is shared; the scope is this request's.
+    return Object.assign(new SalesMetrics(), figures, { scope });
   }
 }
 
-async function salesMetricsOf(view: ReadModelView, from: string, to: string, end: string, filter: DealFilter): Promise<SalesMetrics> {
-  const [closeGroups, open, pipelines, cohort] = await Promise.all([
+export class StageConversionQuery extends Query<StageConversionReport[]> {
+  constructor(readonly scope: SalesMetricsScope) {
+    super();
+  }
+}
+
+@QueryHandler(StageConversionQuery)
+export class StageConversionQueryHandler implements IQueryHandler<StageConversionQuery> {
+  constructor(private readonly readModels: ReadModels) {}
+
+  execute({ scope }: StageConversionQuery): Promise<StageConversionReport[]> {
+    const { from, to, filter, minPosition } = scope;
+    const end = periodEnd(from, to);
+    return this.readModels.report('stageConversion', reportArgs(scope), HISTORY_PROJECTIONS, minPosition, async (view) => {
+      const [pipelines, cohort] = await Promise.all([pipelinesAsOf(view, end, filter.pipelineId ?? null), stagesReachedByCohort(view, from, end, filter)]);
+      return pipelines
+        .filter((pipeline) => filter.pipelineId || cohort.some((group) => group.pipelineId === pipeline.pipelineId))
+        .map((pipeline) => conversionOf(pipeline, cohort));
+    });
+  }
+}
+
+/**
+ * The period's last instant, at which every figure is taken. The readers count events at or
+ * before an instant; business times are whole milliseconds (the domain canonicalises them),
+ * so the period's last millisecond makes `[from, to)` exact.
+ */
+function periodEnd(from: string, to: string): string {
+  reportPeriod(from, to);
+  return new Date(Date.parse(to) - 1).toISOString();
+}
+
+function reportArgs({ from, to, filter }: SalesMetricsScope) {
+  return { from, to, ownerId: filter.ownerId ?? null, pipelineId: filter.pipelineId ?? null };
+}
+
+async function salesMetricsOf(view: ReadModelView, from: string, to: string, end: string, filter: DealFilter): Promise<Omit<SalesMetrics, 'scope'>> {
+  const [closeGroups, open, pipelines] = await Promise.all([
     closesAsOf(view, from, end, filter),
     openDealsAsOf(view, end, filter),
     pipelinesAsOf(view, end, filter.pipelineId ?? null),
-    stagesReachedByCohort(view, from, end, filter),
   ]);
   const closes = closeMetrics(closeGroups);
 
@@ -69,9 +112,6 @@ async function salesMetricsOf(view: ReadModelView, from: string, to: string, end
     })),
     salesCycle: closes.salesCycle,
     openCount: open.reduce((total, group) => total + group.count, 0),
-    stageConversion: pipelines
-      .filter((pipeline) => filter.pipelineId || cohort.some((group) => group.pipelineId === pipeline.pipelineId))
-      .map((pipeline) => conversionOf(pipeline, cohort)),
     velocity: velocityByCurrency(open, closes).map(({ currency, openCount, perDay }) => ({
       currency,
       openCount,
