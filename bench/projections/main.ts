@@ -48,7 +48,7 @@ in a process of its own as the projector runs it, against a raw read of $all (in
 own too, timed before and after the rebuild; the quicker read is the baseline)
 and a bulk load of the same final rows, in the same run (binary COPY into bare tables, then their keys
 and indexes built, then VACUUM (ANALYZE), as a bulk loader does it); then
-GraphQL latency of opportunities, pipeline and salesMetrics under concurrent clients over
+GraphQL latency of opportunities, pipeline and salesMetrics (some figures, then every one) under concurrent clients over
 real HTTP, against the built api in a process of its own: back to back (each client sends its
 next request once answered, which saturates the api) and paced (each waits --pause-ms, give or
 take half, after an answer, as a person at a dashboard does); every answer computed, then with
@@ -540,6 +540,14 @@ async function measureQueries(
     salesMetrics: () => ({
       query: `query ($from: String!, $to: String!, $pipelineId: String) { salesMetrics(from: $from, to: $to, pipelineId: $pipelineId) {
         won lost winRate salesCycle { meanDays medianDays } averageDealSize { currency averageDealSizeMinor } velocity { currency minorPerDay } } }`,
+      variables: { ...quarter(), pipelineId: random.pick(history.pipelineIds) },
+    }),
+    // Every figure, stage conversion (read from the cohort's stays) and weighted pipeline too.
+    salesMetricsEveryFigure: () => ({
+      query: `query ($from: String!, $to: String!, $pipelineId: String) { salesMetrics(from: $from, to: $to, pipelineId: $pipelineId) {
+        won lost winRate openCount salesCycle { wonCount meanDays medianDays } averageDealSize { currency wonCount averageDealSizeMinor }
+        velocity { currency minorPerDay } weightedPipeline { currency amountMinor weightedAmountMinor }
+        stageConversion { pipelineId cohortCount stages { stageId reached } steps { fromStageId toStageId rate } } } }`,
       variables: { ...quarter(), pipelineId: random.pick(history.pipelineIds) },
     }),
   };
