@@ -49,7 +49,7 @@ export class PipelineResolver {
     description: 'Win rate, deal size, sales cycle, stage conversion, velocity and weighted pipeline of a period',
   })
   salesMetrics(@Args() { from, to, ownerId, pipelineId, minPosition }: SalesMetricsArgs): Promise<SalesMetrics> {
-    const period = [from, to].map((instant) => new Date(instant).toISOString());
-    return this.queryBus.execute(new SalesMetricsQuery({ from: period[0], to: period[1], filter: { ownerId, pipelineId }, minPosition: positionOf(minPosition) }));
+    const [start, end] = [from, to].map((instant) => new Date(instant).toISOString());
+    return this.queryBus.execute(new SalesMetricsQuery({ from: start, to: end, filter: { ownerId, pipelineId }, minPosition: positionOf(minPosition) }));
   }
 }
