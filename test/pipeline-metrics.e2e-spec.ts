@@ -1,6 +1,6 @@
-import { DataSource } from 'typeorm';
 import { graphqlClient, type GraphqlResponse, runMutation } from './support/graphql-client';
 import { startTestApi, type TestApi } from './support/api';
+import { readStoreStatementsDuring } from './support/read-store-statements';
 
 // Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
 jest.setTimeout(120_000);
@@ -369,17 +369,14 @@ describe('Pipeline and sales metrics over GraphQL', () => {
       // A period no other test asks for: its answers are not kept yet.
       const args = { from: '2024-01-15T00:00:00Z', to: '2024-03-15T00:00:00Z', minPosition: lastWrite };
       const statementsFor = async (fields: string) => {
-        const spy = jest.spyOn(testApi.api.app.get(DataSource), 'query');
-        try {
-          const response = await send<{ salesMetrics: Record<string, unknown> }>(
+        const { answer: response, calls } = await readStoreStatementsDuring(testApi.api, () =>
+          send<{ salesMetrics: Record<string, unknown> }>(
             `query ($from: String!, $to: String!, $minPosition: PositionInput) { salesMetrics(from: $from, to: $to, minPosition: $minPosition) { ${fields} } }`,
             args,
-          );
-          expect(response.errors).toBeUndefined();
-          return { answer: response.data!.salesMetrics, statements: spy.mock.calls.map(([sql]) => sql) };
-        } finally {
-          spy.mockRestore();
-        }
+          ),
+        );
+        expect(response.errors).toBeUndefined();
+        return { answer: response.data!.salesMetrics, statements: calls.map(([sql]) => sql) };
       };
       const readsStays = (sql: string) => sql.includes('"opportunity_stage_history"');
 

@@ -3,6 +3,7 @@ import { OPPORTUNITIES_PROJECTION, opportunitiesProjection, schemaNameOf } from 
 import { type RunningApi } from '../apps/api/src/bootstrap';
 import { graphqlClient, type GraphqlResponse, runMutation } from './support/graphql-client';
 import { startTestApi, type TestApi } from './support/api';
+import { readStoreStatementsDuring } from './support/read-store-statements';
 
 // Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
 jest.setTimeout(180_000);
@@ -79,17 +80,6 @@ describe('Reading opportunities over GraphQL', () => {
   }
 
   const idsOf = (result: Page) => result.edges.map((edge) => edge.node.id);
-
-  /** What `work` answers, and the statements (with their parameters) the api's read store ran meanwhile. */
-  async function queriesDuring<T>(work: () => Promise<T>): Promise<{ answer: T; calls: Parameters<DataSource['query']>[] }> {
-    const spy = jest.spyOn(api.app.get(DataSource), 'query');
-    try {
-      const answer = await work();
-      return { answer, calls: [...spy.mock.calls] };
-    } finally {
-      spy.mockRestore();
-    }
-  }
 
   beforeAll(async () => {
     testApi = await startTestApi('read-opportunities');
@@ -308,7 +298,7 @@ describe('Reading opportunities over GraphQL', () => {
 
     it("reads one owner's page of a pipeline over several statuses in its order from an index, sorting nothing", async () => {
       const filter = { pipelineId: 'enterprise', ownerId: 'rep-ann', status: ['OPEN', 'WON', 'LOST'] };
-      const { answer: result, calls } = await queriesDuring(() => page({ filter, first: 3 }));
+      const { answer: result, calls } = await readStoreStatementsDuring(api, () => page({ filter, first: 3 }));
       expect(idsOf(result)).toEqual(['opp-09', 'opp-06', 'opp-02']);
       expect(result.totalCount).toBe(4);
 
@@ -377,7 +367,7 @@ describe('Reading opportunities over GraphQL', () => {
 
     /** The SQL statements the api's read store ran while answering one request. */
     async function statementsFor(first: number): Promise<{ statements: string[]; response: GraphqlResponse<unknown> }> {
-      const { answer, calls } = await queriesDuring(() => send(nestedPage, { first }));
+      const { answer, calls } = await readStoreStatementsDuring(api, () => send(nestedPage, { first }));
       return { statements: calls.map(([sql]) => sql), response: answer };
     }
 
