@@ -40,13 +40,15 @@ const PROJECTOR_NODE_FLAGS = ['--max-semi-space-size=256'];
 const ROOT = join(__dirname, '..', '..', '..');
 
 const USAGE = `npm run bench:projections -- [--opportunities N] [--clients N] [--requests N] [--batch-size N] [--seed N]
-  [--pause-ms N] [--keep-database] [--separate-reads] [--interleaved]
+  [--pause-ms N] [--rounds N] [--keep-database] [--separate-reads] [--interleaved]
 
 Rebuild of every read model from a generated sales history, which feeds pipelines, opportunities and
 attribution's deal inputs (about nine and a half events a deal; the default 106,000 deals make just over 1,000,000 events),
 in a process of its own as the projector runs it, against a raw read of $all (in a process of its
-own too, timed before and after the rebuild; the quicker read is the baseline)
-and a bulk load of the same final rows, in the same run (binary COPY into bare tables, then their keys
+own too, timed before and after the rebuild; the quicker read is the baseline), --rounds times
+(default 3), each rebuild into a read store of its own, between one raw read and the next; the
+round with the median ratio is the result, every round reported, so that a host that slows the
+machine for a while moves one round, not the result), and a bulk load of the same final rows, in the same run (binary COPY into bare tables, then their keys
 and indexes built, then VACUUM (ANALYZE), as a bulk loader does it); then
 GraphQL latency of opportunities, pipeline and salesMetrics (some figures, then every one) under concurrent clients over
 real HTTP, against the built api in a process of its own: back to back (each client sends its
@@ -57,9 +59,9 @@ is all a rebuild has to do with no projection work: the most the rebuild's ratio
 can reach on the machine. Uses DATABASE_URL when set, embedded PostgreSQL otherwise (which
 takes no COPY over its connection: the bulk-load baselines are then left out); the event store is
 the dev server, built, in a process of its own (as a real event store is), on a fresh journal.
-Defaults: --opportunities 106000 --clients 100 --requests 2000 (per query) --pause-ms 1000; --batch-size
-(events per projection transaction during the rebuild) defaults to the runner's own catch-up batch size. --keep-database leaves the rebuilt
-read store on a PostgreSQL server (DATABASE_URL) for inspection; drop it afterwards. --separate-reads
+Defaults: --opportunities 106000 --clients 100 --requests 2000 (per query) --pause-ms 1000 --rounds 3; --batch-size
+(events per projection transaction during the rebuild) defaults to the runner's own catch-up batch size. --keep-database leaves the last
+rebuilt read store on a PostgreSQL server (DATABASE_URL) for inspection; drop it afterwards. --separate-reads
 gives each read model a read of $all of its own while catching up, instead of one shared read.
 The history is written as an import writes it, each deal's events in one append; --interleaved
 writes it as it is recorded live instead: every deal's events in the order they happen, many
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
       'batch-size': { type: 'string' },
       seed: { type: 'string', default: '20241001' },
       'pause-ms': { type: 'string', default: '1000' },
+      rounds: { type: 'string', default: '3' },
       'keep-database': { type: 'boolean', default: false },
       'separate-reads': { type: 'boolean', default: false },
       interleaved: { type: 'boolean', default: false },
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
     batchSize: values['batch-size'] === undefined ? DEFAULT_RUNNER_SETTINGS.catchUpBatchSize : positiveInteger(values['batch-size'], '--batch-size', USAGE),
     seed: positiveInteger(values.seed, '--seed', USAGE),
     pauseMs: positiveInteger(values['pause-ms'], '--pause-ms', USAGE),
+    rounds: positiveInteger(values.rounds, '--rounds', USAGE),
     sharedCatchUp: !values['separate-reads'],
     history: values.interleaved ? 'interleaved, as recorded live' : 'one append per deal, as imported',
     readStore: process.env.DATABASE_URL ? 'postgresql' : 'embedded',
@@ -100,8 +104,7 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['error', 'warn']);
   const dir = await mkdtemp(join(tmpdir(), 'revops-bench-projections-'));
   const devServer = await startEventStoreProcess(join(dir, 'eventstore'));
-  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
-  const database = await freshDatabase(process.env.DATABASE_URL ?? embedded!.url, embedded !== undefined);
+  let database = await freshReadStore(dir, 1);
   const store = new EventStore({ connectionString: devServer.connectionString });
   try {
     log(`bench:projections ${config.opportunities} opportunities, read store ${config.readStore}`);
@@ -114,15 +117,30 @@ async function main(): Promise<void> {
     // a core from them for most of a second.
     (globalThis as { gc?: () => void }).gc?.();
 
-    // The raw read is timed before the rebuild and again after it: on a shared machine one read
-    // can take half as long again as another, and the ratio is taken against the quicker one.
-    const readBefore = await timedRawRead(devServer, 'before the rebuild');
-    const rebuild = await rebuildReadModels(devServer, database, written.head, { catchUpBatchSize: config.batchSize, shareCatchUp: config.sharedCatchUp });
-    log(
-      `  rebuild: ${rebuild.seconds.toFixed(1)} s (${Math.round(history.events / rebuild.seconds)} events/s); serving after ${JSON.stringify(rebuild.perProjection)} s${cpuUsed('projector', rebuild.cpuSeconds.projector, rebuild.cpuSeconds.eventStore)}${stolen(rebuild.stolenCpuSeconds)}`,
-    );
-    const readAfter = await timedRawRead(devServer, 'after the rebuild');
-    const rawRead = readBefore.eventsPerSecond >= readAfter.eventsPerSecond ? readBefore : readAfter;
+    // Each rebuild is timed between two raw reads, and its ratio taken against the quicker of
+    // them: on a shared machine one read can take half as long again as another. The host can
+    // slow the whole machine for a minute or more (the same loop of arithmetic took 31 s once and
+    // 21 to 22 s four times after it), so the rebuild and its reads are run --rounds times, each
+    // rebuild into a read store of its own, and the round with the median ratio stands for
+    // the run.
+    const rounds: RebuildRound[] = [];
+    let readBefore: RawRead = await timedRawRead(devServer, 'before the first rebuild');
+    for (let round = 1; round <= config.rounds; round++) {
+      if (round > 1) {
+        await database.close();
+        database = await freshReadStore(dir, round);
+      }
+      const rebuild = await rebuildReadModels(devServer, database, written.head, { catchUpBatchSize: config.batchSize, shareCatchUp: config.sharedCatchUp });
+      log(
+        `  rebuild ${round}: ${rebuild.seconds.toFixed(1)} s (${Math.round(history.events / rebuild.seconds)} events/s); serving after ${JSON.stringify(rebuild.perProjection)} s${cpuUsed('projector', rebuild.cpuSeconds.projector, rebuild.cpuSeconds.eventStore)}${stolen(rebuild.stolenCpuSeconds)}`,
+      );
+      const readAfter = await timedRawRead(devServer, `after rebuild ${round}`);
+      rounds.push(rebuildRound(round, rebuild, readBefore, readAfter, history.events));
+      readBefore = readAfter;
+    }
+    const median = medianRound(rounds);
+    const { rebuild, reads, rawRead } = median;
+    log(`  rebuild/raw read by round: ${rounds.map((round) => round.ratio.toFixed(3)).join(', ')}; the median: round ${median.round}`);
     // Embedded PostgreSQL takes no COPY over its connection: there the bulk loads are left out.
     const final = await finalRows(database.url, rebuild.schemas, { dump: !database.embedded });
     const copySeconds = final.dumps === null ? null : await bulkLoad(database.url, final.dumps);
@@ -162,11 +180,11 @@ async function main(): Promise<void> {
       config,
       history: { events: history.events, opportunities: config.opportunities, pipelines: history.pipelineIds.length, owners: history.ownerIds.length },
       write: { seconds: round(written.seconds), eventsPerSecond: Math.round(history.events / written.seconds) },
-      // The quicker of the two reads, and each of them.
+      // Of the round with the median ratio: the quicker of its two reads, and each of them.
       rawRead: {
         seconds: round(rawRead.seconds),
         eventsPerSecond: Math.round(rawRead.eventsPerSecond),
-        reads: [readBefore, readAfter].map((read) => ({
+        reads: reads.map((read) => ({
           when: read.when,
           seconds: round(read.seconds),
           eventsPerSecond: Math.round(read.eventsPerSecond),
@@ -177,6 +195,7 @@ async function main(): Promise<void> {
       // cpuSeconds: CPU time the step's own process used (every thread) and the event store's
       // meanwhile (null off Linux); the step's wall time is bounded by both on a machine's cores.
       // stolenCpuSeconds: CPU time the host gave to others during the step (null off Linux).
+      // The round with the median ratio.
       rebuild: {
         seconds: round(rebuild.seconds),
         eventsPerSecond: Math.round(rebuildRate),
@@ -185,12 +204,21 @@ async function main(): Promise<void> {
         cpuSeconds: rebuild.cpuSeconds,
         stolenCpuSeconds: rebuild.stolenCpuSeconds,
       },
+      // Every round: its rebuild, the raw reads before and after it, and its ratio.
+      rounds: rounds.map(({ round: roundNumber, rebuild: rebuilt, reads: [before, after], ratio }) => ({
+        round: roundNumber,
+        rebuildSeconds: round(rebuilt.seconds),
+        rawReadSeconds: { before: round(before.seconds), after: round(after.seconds) },
+        rebuildToRawRead: round(ratio),
+        cpuSeconds: rebuilt.cpuSeconds,
+        stolenCpuSeconds: rebuilt.stolenCpuSeconds,
+      })),
       copy: copyReport,
       // The raw read and the bulk load at once: all a rebuild has to do, with no projection work.
       readAndCopy: readAndCopyReport,
       ratios: {
         rebuildToRawRead: round(rebuildRate / rawRead.eventsPerSecond),
-        rebuildToEachRawRead: [readBefore, readAfter].map((read) => round(rebuildRate / read.eventsPerSecond)),
+        rebuildToEachRawRead: reads.map((read) => round(rebuildRate / read.eventsPerSecond)),
         rebuildToCopy: copySeconds === null ? null : round(copySeconds / rebuild.seconds),
         // What rebuildToRawRead would be for a rebuild that took no longer than reading and
         // loading: the most it can reach on this machine, with these read models.
@@ -217,15 +245,48 @@ async function main(): Promise<void> {
     );
   } finally {
     await store.close();
-    if (values['keep-database']) log(`kept the read store for inspection: ${database.url}`);
-    else await database.drop();
-    await embedded?.stop();
+    if (values['keep-database'] && !database.embedded) log(`kept the last read store for inspection: ${database.url}`);
+    else await database.close();
     await devServer.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 type HistorySummary = Omit<SalesHistory, 'streams'>;
+
+/** A read store for one rebuild: a database of its own on the server (DATABASE_URL), else an embedded cluster of its own. */
+async function freshReadStore(dir: string, round: number): Promise<Database & { close(): Promise<void> }> {
+  if (process.env.DATABASE_URL) {
+    const database = await freshDatabase(process.env.DATABASE_URL, false, `revops_bench_${process.pid}_${round}`);
+    return { ...database, close: () => database.drop() };
+  }
+  const embedded = await startEmbeddedPostgres({ dataDir: join(dir, `pg-${round}`) });
+  return { ...(await freshDatabase(embedded.url, true)), close: () => embedded.stop() };
+}
+
+type RawRead = Awaited<ReturnType<typeof timedRawRead>>;
+type Rebuild = Awaited<ReturnType<typeof rebuildReadModels>>;
+
+/** One rebuild between two raw reads, and its ratio to the quicker of them. */
+interface RebuildRound {
+  round: number;
+  rebuild: Rebuild;
+  reads: [before: RawRead, after: RawRead];
+  rawRead: RawRead;
+  ratio: number;
+}
+
+function rebuildRound(round: number, rebuild: Rebuild, before: RawRead, after: RawRead, events: number): RebuildRound {
+  const rawRead = before.eventsPerSecond >= after.eventsPerSecond ? before : after;
+  return { round, rebuild, reads: [before, after], rawRead, ratio: events / rebuild.seconds / rawRead.eventsPerSecond };
+}
+
+/** The round whose ratio is the median; of an even number, the lower of the two in the middle. */
+function medianRound(rounds: readonly RebuildRound[]): RebuildRound {
+  if (rounds.length === 0) throw new RangeError('No rounds to take the median of');
+  const sorted = [...rounds].sort((a, b) => a.ratio - b.ratio);
+  return sorted[Math.ceil(sorted.length / 2) - 1];
+}
 
 /**
  * The history's streams appended, in business-time metadata; the rest of the history is
