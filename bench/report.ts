@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
@@ -29,12 +29,42 @@ export function stolenCpuSeconds(): number | null {
  * /proc does not say.
  */
 export function processCpuSeconds(pid: number): number | null {
+  const fields = statFields(pid);
+  if (fields === null) return null;
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? ticks / 100 : null;
+}
+
+/**
+ * CPU time process `pid` and its children have used, in seconds: its own, that of the
+ * children it has waited for once they ended, and that of those still running (a PostgreSQL
+ * server's postmaster, its backends and workers). Null where /proc does not say.
+ */
+export function processTreeCpuSeconds(pid: number): number | null {
+  const own = statFields(pid);
+  if (own === null) return null;
+  // utime stime cutime cstime.
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = statFields(Number(entry));
+    if (child !== null && Number(child[1]) === pid) ticks += Number(child[11]) + Number(child[12]);
+  }
+  return Number.isFinite(ticks) ? ticks / 100 : null;
+}
+
+/** The parent of process `pid`, or null where /proc does not say. */
+export function parentPid(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields === null ? null : Number(fields[1]);
+}
+
+/** The fields of /proc/<pid>/stat after the command's name (the state first), or null. */
+function statFields(pid: number): string[] | null {
   try {
-    // pid (comm) state ppid … utime stime: the 14th and 15th fields, after a comm that may hold spaces.
+    // pid (comm) state ppid … utime stime cutime cstime: the command's name may hold spaces.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? ticks / 100 : null;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
@@ -18,7 +19,7 @@ import { startEmbeddedPostgres, withClient } from '@revops/read-models';
 import { forEachConcurrently } from '@revops/platform';
 import { freshDatabase, type BenchDatabase as Database } from '../database';
 import { SeededRandom } from '../generators/random';
-import { log, machine, percentiles, positiveInteger, withCpuTimes, writeReport } from '../report';
+import { cpuSecondsSince, log, machine, parentPid, percentiles, positiveInteger, processTreeCpuSeconds, withCpuTimes, writeReport } from '../report';
 import { salesHistory, type SalesHistory, type StreamHistory } from './history';
 import type { RebuildRequest, RebuildResult } from './rebuild';
 
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
       }
       const rebuild = await rebuildReadModels(devServer, database, written.head, { catchUpBatchSize: config.batchSize, shareCatchUp: config.sharedCatchUp });
       log(
-        `  rebuild ${round}: ${rebuild.seconds.toFixed(1)} s (${Math.round(history.events / rebuild.seconds)} events/s); serving after ${JSON.stringify(rebuild.perProjection)} s${cpuUsed('projector', rebuild.cpuSeconds.projector, rebuild.cpuSeconds.eventStore)}${stolen(rebuild.stolenCpuSeconds)}`,
+        `  rebuild ${round}: ${rebuild.seconds.toFixed(1)} s (${Math.round(history.events / rebuild.seconds)} events/s); serving after ${JSON.stringify(rebuild.perProjection)} s${cpuUsed('projector', rebuild.cpuSeconds.projector, rebuild.cpuSeconds.eventStore, rebuild.cpuSeconds.readStore)}${wal(rebuild.walBytes)}${stolen(rebuild.stolenCpuSeconds)}`,
       );
       const readAfter = await timedRawRead(devServer, `after rebuild ${round}`);
       rounds.push(rebuildRound(round, rebuild, readBefore, readAfter, history.events));
@@ -192,8 +193,10 @@ async function main(): Promise<void> {
           stolenCpuSeconds: read.stolenCpuSeconds,
         })),
       },
-      // cpuSeconds: CPU time the step's own process used (every thread) and the event store's
-      // meanwhile (null off Linux); the step's wall time is bounded by both on a machine's cores.
+      // cpuSeconds: CPU time the step's own process used (every thread), the event store's and,
+      // for the rebuild, the read store's meanwhile (null off Linux, or for a read store on
+      // another machine); the step's wall time is bounded by their sum over the machine's cores
+      // (coresBusy: that sum over the wall time). walBytes: the WAL the read store's server wrote.
       // stolenCpuSeconds: CPU time the host gave to others during the step (null off Linux).
       // The round with the median ratio.
       rebuild: {
@@ -202,6 +205,8 @@ async function main(): Promise<void> {
         servingAfterSeconds: rebuild.perProjection,
         rows: final.rowsByTable,
         cpuSeconds: rebuild.cpuSeconds,
+        coresBusy: coresBusy(rebuild),
+        walBytes: rebuild.walBytes,
         stolenCpuSeconds: rebuild.stolenCpuSeconds,
       },
       // Every round: its rebuild, the raw reads before and after it, and its ratio.
@@ -211,6 +216,8 @@ async function main(): Promise<void> {
         rawReadSeconds: { before: round(before.seconds), after: round(after.seconds) },
         rebuildToRawRead: round(ratio),
         cpuSeconds: rebuilt.cpuSeconds,
+        coresBusy: coresBusy(rebuilt),
+        walBytes: rebuilt.walBytes,
         stolenCpuSeconds: rebuilt.stolenCpuSeconds,
       })),
       copy: copyReport,
@@ -368,8 +375,24 @@ async function timedRawRead<When extends string>(
 }
 
 /** What a step's process (`own` seconds) and the event store used, for its log line. */
-function cpuUsed(process: string, own: number, eventStore: number | null): string {
-  return `; CPU: ${process} ${own.toFixed(1)} s${eventStore === null ? '' : `, the event store ${eventStore.toFixed(1)} s`}`;
+function cpuUsed(process: string, own: number, eventStore: number | null, readStore: number | null = null): string {
+  return `; CPU: ${process} ${own.toFixed(1)} s${eventStore === null ? '' : `, the event store ${eventStore.toFixed(1)} s`}${readStore === null ? '' : `, the read store ${readStore.toFixed(1)} s`}`;
+}
+
+/** The write-ahead log a step made the read store's server write, for its log line. */
+function wal(bytes: number | null): string {
+  return bytes === null ? '' : `; WAL ${Math.round(bytes / 1_048_576)} MB`;
+}
+
+/**
+ * How many of the machine's cores a rebuild kept busy on average: the CPU time of the projector,
+ * the event store and the read store over its wall time; null when one of them is not known
+ * (a read store on another machine). Near the number of cores, the rebuild waits on the
+ * machine, not on any one of its parts.
+ */
+function coresBusy(rebuild: Rebuild): number | null {
+  const { projector, eventStore, readStore } = rebuild.cpuSeconds;
+  return eventStore === null || readStore === null ? null : round((projector + eventStore + readStore) / rebuild.seconds);
 }
 
 /** How much CPU the host took while a step ran, for its log line. */
@@ -383,7 +406,9 @@ async function rebuildReadModels(
   database: Database,
   head: Position,
   runner: Pick<RunnerSettings, 'catchUpBatchSize' | 'shareCatchUp'>,
-): Promise<Omit<RebuildResult, 'cpuSeconds'> & { cpuSeconds: { projector: number; eventStore: number | null }; stolenCpuSeconds: number | null }> {
+): Promise<
+  Omit<RebuildResult, 'cpuSeconds'> & { cpuSeconds: { projector: number; eventStore: number | null; readStore: number | null }; walBytes: number | null; stolenCpuSeconds: number | null }
+> {
   const request: RebuildRequest = {
     eventStoreUrl: eventStore.connectionString,
     databaseUrl: database.url,
@@ -391,13 +416,60 @@ async function rebuildReadModels(
     head: { commit: head.commit.toString(), prepare: head.prepare.toString() },
     runner,
   };
-  const { result, stolenCpuSeconds, cpuSecondsOf } = await withCpuTimes(() => inOwnProcess<RebuildResult>('rebuild.js', [JSON.stringify(request)]), eventStore.pid);
+  const {
+    result: { result, stolenCpuSeconds, cpuSecondsOf },
+    readStore,
+  } = await withReadStoreUsage(database, () => withCpuTimes(() => inOwnProcess<RebuildResult>('rebuild.js', [JSON.stringify(request)]), eventStore.pid));
   return {
     ...result,
     perProjection: Object.fromEntries(Object.entries(result.perProjection).map(([name, seconds]) => [name, round(seconds)])),
-    cpuSeconds: { projector: result.cpuSeconds, eventStore: cpuSecondsOf },
+    cpuSeconds: { projector: result.cpuSeconds, eventStore: cpuSecondsOf, readStore: readStore.cpuSeconds },
+    walBytes: readStore.walBytes,
     stolenCpuSeconds,
   };
+}
+
+/**
+ * What `step` cost the read store. `cpuSeconds`: the CPU time of a PostgreSQL server on this
+ * machine (its postmaster's processes, found from the backend of a connection to it; null for a
+ * server elsewhere), or of this process for embedded PostgreSQL, which serves from here and
+ * does nothing else meanwhile. `walBytes`: the write-ahead log the server wrote meanwhile, all
+ * of its databases' (what a standby receives and an archive keeps); null for embedded
+ * PostgreSQL, which has neither.
+ */
+async function withReadStoreUsage<T>(database: Database, step: () => Promise<T>): Promise<{ result: T; readStore: { cpuSeconds: number | null; walBytes: number | null } }> {
+  if (database.embedded) {
+    const start = process.cpuUsage();
+    const result = await step();
+    return { result, readStore: { cpuSeconds: cpuSecondsSince(start), walBytes: null } };
+  }
+  const server = await withClient(database.url, async (client) => {
+    const { rows } = await client.query<{ backend: number; local: boolean; wal: string }>(
+      `SELECT pg_backend_pid() AS backend, coalesce(host(inet_server_addr()) IN ('127.0.0.1', '::1'), true) AS local, pg_current_wal_lsn()::text AS wal`,
+    );
+    const { backend, local, wal } = rows[0];
+    return { postmaster: local ? postmasterOf(backend) : null, wal };
+  });
+  const serverCpu = () => (server.postmaster === null ? null : processTreeCpuSeconds(server.postmaster));
+  const cpuBefore = serverCpu();
+  const result = await step();
+  const cpuAfter = serverCpu();
+  const walBytes = await withClient(database.url, async (client) => {
+    const { rows } = await client.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes', [server.wal]);
+    return Number(rows[0].bytes);
+  });
+  const cpuSeconds = cpuBefore === null || cpuAfter === null ? null : Math.round((cpuAfter - cpuBefore) * 100) / 100;
+  return { result, readStore: { cpuSeconds, walBytes } };
+}
+
+/** The postmaster whose backend `backend` is, where that backend is a PostgreSQL process on this machine. */
+function postmasterOf(backend: number): number | null {
+  try {
+    if (readFileSync(`/proc/${backend}/comm`, 'utf8').trim() !== 'postgres') return null;
+  } catch {
+    return null;
+  }
+  return parentPid(backend);
 }
 
 /**
