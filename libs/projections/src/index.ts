@@ -56,7 +56,14 @@ export {
   type StageHistoryRow,
   type Transition,
 } from './opportunities/opportunities.projection';
-export { OPPORTUNITIES_PROJECTION, openDealPlaces, opportunitiesProjection } from './opportunities/opportunities.writer';
+export {
+  OPPORTUNITIES_PROJECTION,
+  OPPORTUNITY_STATE_COLUMNS,
+  openDealPlaces,
+  opportunitiesProjection,
+  parsedJson,
+  type StoredOpportunityState,
+} from './opportunities/opportunities.writer';
 export {
   pipelineChanges,
   type PipelineChanges,
@@ -77,7 +84,7 @@ export {
   type MergeRow,
   type SalesVerdict,
 } from './contacts/contacts.projection';
-export { CONTACTS_PROJECTION, contactsProjection } from './contacts/contacts.writer';
+export { CONTACT_STATE_COLUMNS, CONTACTS_PROJECTION, contactsProjection, type StoredContactState } from './contacts/contacts.writer';
 export { touchpointRows, type TouchpointRow } from './touchpoints/touchpoints.projection';
 export { TOUCHPOINTS_PROJECTION, touchpointsProjection } from './touchpoints/touchpoints.writer';
 export { campaignChanges, type CampaignChanges, type CampaignRow, type CampaignSpendRow } from './campaigns/campaigns.projection';

@@ -88,7 +88,13 @@ export const contactsProjection: Projection = {
   },
 };
 
-interface StoredContact {
+/** What every reader of `contacts` selects of a contact's state, as `StoredContactState`: times as UTC ISO-8601. */
+export const CONTACT_STATE_COLUMNS = `contact_id, email, first_name, last_name, job_title, phone, company_name, lifecycle_stage, score,
+  sales_verdict, ${utcText('sales_verdict_at')} AS sales_verdict_at, merged_into_contact_id,
+  ${utcText('captured_at')} AS captured_at, ${utcText('updated_at')} AS updated_at`;
+
+/** A row of `CONTACT_STATE_COLUMNS`. */
+export interface StoredContactState {
   contact_id: string;
   email: string;
   first_name: string | null;
@@ -100,12 +106,16 @@ interface StoredContact {
   score: number | null;
   sales_verdict: SalesVerdict | null;
   sales_verdict_at: string | null;
-  converting_touchpoint_id: string | null;
-  converting_source: string | null;
-  converting_campaign_id: string | null;
   merged_into_contact_id: string | null;
   captured_at: string;
   updated_at: string;
+}
+
+/** The state and what only the projection reads: how the contact converted, and its stream's revision. */
+interface StoredContact extends StoredContactState {
+  converting_touchpoint_id: string | null;
+  converting_source: string | null;
+  converting_campaign_id: string | null;
   stream_revision: string;
 }
 
@@ -113,10 +123,8 @@ interface StoredContact {
 export async function readContacts(ids: readonly string[], tx: ProjectionTransaction): Promise<Map<string, ContactRow>> {
   if (ids.length === 0) return new Map();
   const rows = await tx.query<StoredContact>(
-    `SELECT contact_id, email, first_name, last_name, job_title, phone, company_name, lifecycle_stage, score,
-            sales_verdict, ${utcText('sales_verdict_at')} AS sales_verdict_at, converting_touchpoint_id, converting_source,
-            converting_campaign_id, merged_into_contact_id, ${utcText('captured_at')} AS captured_at,
-            ${utcText('updated_at')} AS updated_at, stream_revision::text AS stream_revision
+    `SELECT ${CONTACT_STATE_COLUMNS}, converting_touchpoint_id, converting_source, converting_campaign_id,
+            stream_revision::text AS stream_revision
        FROM ${tx.schema.table('contacts')}
       WHERE contact_id = ANY($1::text[])`,
     [ids],

@@ -1,4 +1,4 @@
-import type { ContactRole } from '@revops/domain';
+import type { ContactRole, LossReason } from '@revops/domain';
 import { forEachConcurrently } from '@revops/platform';
 import { columnNames, columnValues, insertFromArrays, replacedByExcluded, type InsertColumn } from '../runner/insert-rows';
 import { IDENTIFIER, indexAfterCatchUp, type Projection, type ProjectionSchema, type ProjectionTransaction } from '../runner/projection';
@@ -238,13 +238,22 @@ export const opportunitiesProjection: Projection = {
   },
 };
 
-interface StoredOpportunity {
+/**
+ * What every reader of `opportunities` selects of a deal's state, as `StoredOpportunityState`:
+ * amounts and dates as their text (a bigint may exceed what a number holds exactly; a date has
+ * no time zone to shift it), times as UTC ISO-8601.
+ */
+export const OPPORTUNITY_STATE_COLUMNS = `opportunity_id, name, account_id, owner_id, pipeline_id, stage_id, amount_minor::text AS amount_minor,
+  currency, expected_close_date::text AS expected_close_date, status, ${utcText('opened_at')} AS opened_at,
+  ${utcText('closed_at')} AS closed_at, won_amount_minor::text AS won_amount_minor, won_currency, loss_reason, loss_note, contact_roles`;
+
+/** A row of `OPPORTUNITY_STATE_COLUMNS`; `contact_roles` as `parsedJson` takes it. */
+export interface StoredOpportunityState {
   opportunity_id: string;
   name: string;
   account_id: string;
   owner_id: string;
   pipeline_id: string;
-  pipeline_revision: number;
   stage_id: string;
   amount_minor: string;
   currency: string;
@@ -254,12 +263,22 @@ interface StoredOpportunity {
   closed_at: string | null;
   won_amount_minor: string | null;
   won_currency: string | null;
-  loss_reason: string | null;
+  loss_reason: LossReason | null;
   loss_note: string | null;
-  contact_roles: ContactRole[];
+  contact_roles: ContactRole[] | string;
+}
+
+/** Drivers differ on whether jsonb arrives parsed; both forms are accepted. */
+export function parsedJson<T>(value: T | string): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
+
+/** The state and what only the projection reads: the revisions and the deal's lists. */
+interface StoredOpportunity extends StoredOpportunityState {
+  pipeline_revision: number;
   stream_revision: string;
-  transitions: StoredTransition[];
-  amounts: StoredFigure[];
+  transitions: StoredTransition[] | string;
+  amounts: StoredFigure[] | string;
 }
 
 /**
@@ -293,11 +312,7 @@ function figureOf([kind, amountMinor, currency, effectiveAt, position]: StoredFi
 export async function readOpportunities(ids: readonly string[], tx: ProjectionTransaction): Promise<Map<string, OpportunityRow>> {
   if (ids.length === 0) return new Map();
   const rows = await tx.query<StoredOpportunity>(
-    `SELECT opportunity_id, name, account_id, owner_id, pipeline_id, pipeline_revision, stage_id,
-            amount_minor::text AS amount_minor, currency, expected_close_date::text AS expected_close_date, status,
-            ${utcText('opened_at')} AS opened_at, ${utcText('closed_at')} AS closed_at,
-            won_amount_minor::text AS won_amount_minor, won_currency, loss_reason, loss_note,
-            contact_roles, stream_revision::text AS stream_revision, transitions, amounts
+    `SELECT ${OPPORTUNITY_STATE_COLUMNS}, pipeline_revision, stream_revision::text AS stream_revision, transitions, amounts
        FROM ${tx.schema.table('opportunities')}
       WHERE opportunity_id = ANY($1::text[])`,
     [ids],
@@ -330,11 +345,6 @@ export async function readOpportunities(ids: readonly string[], tx: ProjectionTr
       },
     ]),
   );
-}
-
-// Drivers differ on whether jsonb arrives parsed; both forms are accepted.
-function parsedJson<T>(value: T | string): T {
-  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
 
 /**

@@ -1,32 +1,12 @@
 import type { LeadRejectionReason, LifecycleStage } from '@revops/domain';
 import type { ReadModelView } from '../../common/read-side/read-models';
-import { utcText } from '@revops/projections';
+import { CONTACT_STATE_COLUMNS, utcText, type StoredContactState } from '@revops/projections';
 import type { Contact, IdentityLink, IdentityLinkSource, LeadDecision, LifecycleStageTimes, SalesVerdict } from '../graphql/contact.types';
-
-interface StoredContact {
-  contact_id: string;
-  email: string;
-  first_name: string | null;
-  last_name: string | null;
-  job_title: string | null;
-  phone: string | null;
-  company_name: string | null;
-  lifecycle_stage: LifecycleStage;
-  score: number | null;
-  sales_verdict: SalesVerdict | null;
-  sales_verdict_at: string | null;
-  merged_into_contact_id: string | null;
-  account_id: string | null;
-  captured_at: string;
-  updated_at: string;
-}
 
 /** Contacts by id, or the people an account has now (`contacts.account_id`), in one statement. */
 export async function readContacts(view: ReadModelView, by: 'contact_id' | 'account_id', ids: readonly string[]): Promise<Contact[]> {
-  const rows = await view.query<StoredContact>(
-    `SELECT contact_id, email, first_name, last_name, job_title, phone, company_name, lifecycle_stage, score, sales_verdict,
-            ${utcText('sales_verdict_at')} AS sales_verdict_at, merged_into_contact_id, account_id,
-            ${utcText('captured_at')} AS captured_at, ${utcText('updated_at')} AS updated_at
+  const rows = await view.query<StoredContactState & { account_id: string | null }>(
+    `SELECT ${CONTACT_STATE_COLUMNS}, account_id
        FROM ${view.table('contacts', 'contacts')} c
       WHERE c.${by} = ANY($1::text[])
       ORDER BY c.captured_at, c.contact_id`,

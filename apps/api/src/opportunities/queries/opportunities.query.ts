@@ -4,7 +4,8 @@ import { ReadModels, type ReadModelView } from '../../common/read-side/read-mode
 import type { OpportunityConnection } from '../graphql/opportunity-read.types';
 import { decodeCursor, encodeCursor, type OpportunityOrder, type PagePosition } from './opportunity-cursor';
 import { checkCriteria, opportunityPageStatements, type OpportunityCriteria } from './opportunity-page-sql';
-import { OPPORTUNITY_COLUMNS, opportunityOf, type StoredOpportunity } from './opportunity-rows';
+import { OPPORTUNITY_STATE_COLUMNS, type StoredOpportunityState } from '@revops/projections';
+import { opportunityOf } from './opportunity-rows';
 import { OPPORTUNITY_READ_MODELS } from './opportunity.query';
 
 export class OpportunitiesQuery extends Query<OpportunityConnection> {
@@ -40,13 +41,13 @@ async function opportunityPage(
   first: number,
   after: PagePosition | null,
 ): Promise<OpportunityConnection> {
-  const { page, count } = opportunityPageStatements(view.table('opportunities', 'opportunities'), OPPORTUNITY_COLUMNS, {
+  const { page, count } = opportunityPageStatements(view.table('opportunities', 'opportunities'), OPPORTUNITY_STATE_COLUMNS, {
     criteria,
     order,
     after,
     first,
   });
-  const rows = await view.query<StoredOpportunity & { sort_key: string }>(page.sql, page.parameters);
+  const rows = await view.query<StoredOpportunityState & { sort_key: string }>(page.sql, page.parameters);
   const [{ total }] = await view.query<{ total: number }>(count.sql, count.parameters);
   const edges = rows.slice(0, first).map((row) => ({
     cursor: encodeCursor(order, { key: row.sort_key, id: row.opportunity_id }),

@@ -1,7 +1,8 @@
 import { InputValidationError, type FieldError } from '../../common/validation/input-validation.error';
+import type { OpportunityStatus } from '@revops/projections';
 import type { OpportunityOrder, OpportunityOrderField, PagePosition } from './opportunity-cursor';
 
-export type OpportunityStatus = 'open' | 'won' | 'lost';
+export type { OpportunityStatus };
 
 /** What a page of opportunities is narrowed to; every part left out does not narrow. */
 export interface OpportunityCriteria {

@@ -1,36 +1,10 @@
-import type { ContactRole, LossReason } from '@revops/domain';
 import { moneyOf } from '../../accounts/graphql/money.types';
 import type { ReadModelView } from '../../common/read-side/read-models';
-import { utcText } from '@revops/projections';
+import { OPPORTUNITY_STATE_COLUMNS, parsedJson, utcText, type StoredOpportunityState } from '@revops/projections';
 import type { Opportunity, StageEntry, StageExit, StageStay } from '../graphql/opportunity-read.types';
-import type { OpportunityStatus } from './opportunity-page-sql';
 
-/** What every opportunity read selects, in the shape `opportunityOf` maps. */
-export const OPPORTUNITY_COLUMNS = `opportunity_id, name, account_id, owner_id, pipeline_id, stage_id, amount_minor::text AS amount_minor,
-  currency, expected_close_date::text AS expected_close_date, status, ${utcText('opened_at')} AS opened_at,
-  ${utcText('closed_at')} AS closed_at, won_amount_minor::text AS won_amount_minor, won_currency, loss_reason, loss_note, contact_roles`;
-
-export interface StoredOpportunity {
-  opportunity_id: string;
-  name: string;
-  account_id: string;
-  owner_id: string;
-  pipeline_id: string;
-  stage_id: string;
-  amount_minor: string;
-  currency: string;
-  expected_close_date: string;
-  status: OpportunityStatus;
-  opened_at: string;
-  closed_at: string | null;
-  won_amount_minor: string | null;
-  won_currency: string | null;
-  loss_reason: LossReason | null;
-  loss_note: string | null;
-  contact_roles: ContactRole[] | string;
-}
-
-export function opportunityOf(row: StoredOpportunity): Opportunity {
+/** The GraphQL opportunity of a stored deal's state. */
+export function opportunityOf(row: StoredOpportunityState): Opportunity {
   return {
     id: row.opportunity_id,
     name: row.name,
@@ -46,8 +20,7 @@ export function opportunityOf(row: StoredOpportunity): Opportunity {
     lossReason: row.loss_reason,
     lossNote: row.loss_note,
     accountId: row.account_id,
-    // Drivers differ on whether jsonb arrives parsed.
-    contactRoles: typeof row.contact_roles === 'string' ? (JSON.parse(row.contact_roles) as ContactRole[]) : row.contact_roles,
+    contactRoles: parsedJson(row.contact_roles),
   };
 }
 
@@ -57,8 +30,8 @@ export async function readOpportunities(
   by: 'opportunity_id' | 'account_id',
   ids: readonly string[],
 ): Promise<Opportunity[]> {
-  const rows = await view.query<StoredOpportunity>(
-    `SELECT ${OPPORTUNITY_COLUMNS}
+  const rows = await view.query<StoredOpportunityState>(
+    `SELECT ${OPPORTUNITY_STATE_COLUMNS}
        FROM ${view.table('opportunities', 'opportunities')} o
       WHERE o.${by} = ANY($1::text[])
       ORDER BY o.opened_at DESC, o.opportunity_id DESC`,
