@@ -91,7 +91,8 @@ export async function withCpuTimes<T>(
   return { result, stolenCpuSeconds: elapsed(stolenBefore, stolenCpuSeconds()), cpuSecondsOf: elapsed(usedBefore, usedBy()) };
 }
 
-function elapsed(before: number | null, after: number | null): number | null {
+/** CPU seconds between two readings, to 0.01 s; null when either is unknown. */
+export function elapsed(before: number | null, after: number | null): number | null {
   return before === null || after === null ? null : Math.round((after - before) * 100) / 100;
 }
 

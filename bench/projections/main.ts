@@ -19,7 +19,7 @@ import { startEmbeddedPostgres, withClient } from '@revops/read-models';
 import { forEachConcurrently } from '@revops/platform';
 import { freshDatabase, type BenchDatabase as Database } from '../database';
 import { SeededRandom } from '../generators/random';
-import { cpuSecondsSince, log, machine, parentPid, percentiles, positiveInteger, processTreeCpuSeconds, withCpuTimes, writeReport } from '../report';
+import { cpuSecondsSince, elapsed, log, machine, parentPid, percentiles, positiveInteger, processTreeCpuSeconds, withCpuTimes, writeReport } from '../report';
 import { salesHistory, type SalesHistory, type StreamHistory } from './history';
 import type { RebuildRequest, RebuildResult } from './rebuild';
 
@@ -458,8 +458,7 @@ async function withReadStoreUsage<T>(database: Database, step: () => Promise<T>)
     const { rows } = await client.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes', [server.wal]);
     return Number(rows[0].bytes);
   });
-  const cpuSeconds = cpuBefore === null || cpuAfter === null ? null : Math.round((cpuAfter - cpuBefore) * 100) / 100;
-  return { result, readStore: { cpuSeconds, walBytes } };
+  return { result, readStore: { cpuSeconds: elapsed(cpuBefore, cpuAfter), walBytes } };
 }
 
 /** The postmaster whose backend `backend` is, where that backend is a PostgreSQL process on this machine. */
