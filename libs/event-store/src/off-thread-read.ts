@@ -18,7 +18,7 @@ export interface OffThreadReadOptions {
   batchSize?: number;
   /** Events the reading thread may send ahead of what has been read here (default 8 batches). */
   window?: number;
-  /** How long the reading thread waits for the next event before it sends a batch that is not full, while this side still has some to read (default 5 ms). */
+  /** How long a batch that is not full may wait on the reading thread for more events, while this side still has some to read (default 5 ms). */
   lingerMs?: number;
 }
 
@@ -26,8 +26,8 @@ export interface OffThreadReadOptions {
  * The client hands over events one at a time as they come off the wire, and a thread that sent
  * each at once sent a message per event: over a rebuild's million events, a million messages,
  * each waking the subscription loop and the runners' batch queues here (about 97 events a
- * message with it; the rebuild's main thread spent a fifth less CPU). Waiting this long for
- * the next event fills the batches while this side is busy; the thread never waits when this
+ * message with it; the rebuild's main thread spent a fifth less CPU). A batch that waits up to
+ * this long for more events fills while this side is busy; the thread never waits when this
  * side has read everything it was sent.
  */
 const DEFAULT_LINGER_MS = 5;
