@@ -76,12 +76,14 @@ describe('api', () => {
       });
     });
 
-    it('tells every cache on the way not to keep its answers', async () => {
+    it('tells every cache on the way not to keep its answers, and offers none a tag to revalidate one by', async () => {
       const answered = await request(api.url).post('/graphql').send({ query: '{ version { name } }' });
       const refused = await request(api.url).post('/graphql').send({ query: '{ version { buildNumber } }' });
 
       expect(answered.headers['cache-control']).toBe('no-store');
       expect(refused.headers['cache-control']).toBe('no-store');
+      expect(answered.headers.etag).toBeUndefined();
+      expect(refused.headers.etag).toBeUndefined();
     });
 
     it('rejects an invalid query with a stable error code and no stack trace', async () => {

@@ -95,6 +95,9 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
       bodyParser: false,
     });
     app.useLogger(app.get(PinoLoggerService));
+    // Answers are no-store (noStorePlugin): no caller revalidates one, so Express's ETag, a
+    // hash of every body sent, is work for nothing (a page of 50 deals: 18 KB hashed each time).
+    app.set('etag', false);
     // Ingestion reads its own body first; everything else is JSON, up to a size that fits
     // a full recordTouchpoints batch over GraphQL.
     app.use(`/${TOUCHPOINTS_ROUTE}`, ...ingestionBodyReader());

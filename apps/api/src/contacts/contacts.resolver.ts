@@ -1,4 +1,4 @@
-import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { QueryBus } from '@nestjs/cqrs';
 import { Account } from '../accounts/graphql/account-read.types';
 import { AccountLoaders } from '../accounts/queries/account.loaders';
@@ -37,22 +37,22 @@ export class ContactsResolver {
   }
 
   @ResolveField(() => Account, { nullable: true })
-  account(@Parent() contact: Contact): Promise<Account | null> | null {
-    return contact.accountId === null ? null : this.accountLoaders.byId.load(contact.accountId);
+  account(@Parent() contact: Contact, @Context() request: object): Promise<Account | null> | null {
+    return contact.accountId === null ? null : this.accountLoaders.of(request).byId.load(contact.accountId);
   }
 
   @ResolveField(() => [LifecycleStageTimes], { description: 'Each stage the contact reached, in the order first reached' })
-  lifecycleStages(@Parent() contact: Contact): Promise<LifecycleStageTimes[]> {
-    return this.contactLoaders.lifecycleStages.load(contact.id);
+  lifecycleStages(@Parent() contact: Contact, @Context() request: object): Promise<LifecycleStageTimes[]> {
+    return this.contactLoaders.of(request).lifecycleStages.load(contact.id);
   }
 
   @ResolveField(() => [LeadDecision], { description: 'Every accept or reject by sales, oldest first' })
-  leadDecisions(@Parent() contact: Contact): Promise<LeadDecision[]> {
-    return this.contactLoaders.leadDecisions.load(contact.id);
+  leadDecisions(@Parent() contact: Contact, @Context() request: object): Promise<LeadDecision[]> {
+    return this.contactLoaders.of(request).leadDecisions.load(contact.id);
   }
 
   @ResolveField(() => [IdentityLink], { description: 'Anonymous ids whose touches belong to the contact' })
-  identityLinks(@Parent() contact: Contact): Promise<IdentityLink[]> {
-    return this.contactLoaders.identityLinks.load(contact.id);
+  identityLinks(@Parent() contact: Contact, @Context() request: object): Promise<IdentityLink[]> {
+    return this.contactLoaders.of(request).identityLinks.load(contact.id);
   }
 }

@@ -1,4 +1,4 @@
-import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { QueryBus } from '@nestjs/cqrs';
 import { Account } from '../accounts/graphql/account-read.types';
 import { AccountLoaders } from '../accounts/queries/account.loaders';
@@ -40,13 +40,13 @@ export class OpportunityReadResolver {
   }
 
   @ResolveField(() => Account, { nullable: true, description: 'Null when the account is not in the read model (yet)' })
-  account(@Parent() opportunity: Opportunity): Promise<Account | null> {
-    return this.accountLoaders.byId.load(opportunity.accountId);
+  account(@Parent() opportunity: Opportunity, @Context() request: object): Promise<Account | null> {
+    return this.accountLoaders.of(request).byId.load(opportunity.accountId);
   }
 
   @ResolveField(() => [OpportunityContact], { description: 'The buying committee, in the order added' })
-  async contacts(@Parent() opportunity: Opportunity): Promise<OpportunityContact[]> {
-    const people = await this.contactLoaders.byId.loadMany(opportunity.contactRoles.map((role) => role.contactId));
+  async contacts(@Parent() opportunity: Opportunity, @Context() request: object): Promise<OpportunityContact[]> {
+    const people = await this.contactLoaders.of(request).byId.loadMany(opportunity.contactRoles.map((role) => role.contactId));
     return opportunity.contactRoles.map((role, index) => {
       const person = people[index];
       if (person instanceof Error) throw person;
@@ -55,7 +55,7 @@ export class OpportunityReadResolver {
   }
 
   @ResolveField(() => [StageStay], { description: 'Every stay in a stage, in business time, reopenings included' })
-  stageHistory(@Parent() opportunity: Opportunity): Promise<StageStay[]> {
-    return this.opportunityLoaders.stageHistory.load(opportunity.id);
+  stageHistory(@Parent() opportunity: Opportunity, @Context() request: object): Promise<StageStay[]> {
+    return this.opportunityLoaders.of(request).stageHistory.load(opportunity.id);
   }
 }

@@ -1,4 +1,4 @@
-import { loaderOfMany, loaderOfOne } from './batch-loaders';
+import { loaderOfMany, loaderOfOne, perRequest } from './batch-loaders';
 
 type Row = { id: string; parentId: string };
 
@@ -39,6 +39,25 @@ describe('Batch loaders', () => {
 
       expect(loaded).toEqual([[rows[1]], [rows[0], rows[2]], []]);
       expect(batches).toEqual([['p1', 'p2', 'p3']]);
+    });
+  });
+
+  describe('per request', () => {
+    it('make one value for each request context, on its first use, and the same one after', () => {
+      let made = 0;
+      const loadersOf = perRequest(() => ({ serial: ++made }));
+      const first = {};
+      const second = {};
+
+      expect(made).toBe(0);
+      const ofFirst = loadersOf(first);
+      expect(loadersOf(first)).toBe(ofFirst);
+      const ofSecond = loadersOf(second);
+
+      expect(ofFirst).toEqual({ serial: 1 });
+      expect(ofSecond).toEqual({ serial: 2 });
+      expect(loadersOf(second)).toBe(ofSecond);
+      expect(made).toBe(2);
     });
   });
 });
