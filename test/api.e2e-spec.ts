@@ -2,8 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { allProjections } from '@revops/projections';
 import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
 import packageJson from '../package.json';
+import { everyProjectionCaughtUp, scrapeUntil } from './support/metrics';
 import { usePostgres, type PostgresHandle } from './support/postgres';
 
 // Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
@@ -99,6 +101,23 @@ describe('api', () => {
       ]);
     });
 
+    it('serves Prometheus metrics: the process, and the state and lag of every projection version it runs', async () => {
+      // Each projection catches up with the empty log right after the start.
+      const response = await scrapeUntil(api.url, everyProjectionCaughtUp);
+
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.text).toMatch(/^process_cpu_user_seconds_total \d/m);
+      expect(response.text).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
+      expect(response.text).toContain('revops_projections_status_up 1');
+      for (const line of everyProjectionCaughtUp) expect(response.text).toContain(line);
+      for (const { name, version } of allProjections) {
+        expect(response.text).toContain(`revops_projection_serving{projection="${name}",version="${version}"} 1`);
+        expect(response.text).toContain(`revops_projection_lag_events{projection="${name}",version="${version}"} 0`);
+      }
+    });
+
     it('writes the schema it serves to apps/api/schema.graphql', async () => {
       const schema = await readFile(join(__dirname, '..', 'apps', 'api', 'schema.graphql'), 'utf8');
 
@@ -108,7 +127,7 @@ describe('api', () => {
   });
 
   describe('when PostgreSQL goes away', () => {
-    it('reports itself unhealthy, naming PostgreSQL', async () => {
+    it('reports itself unhealthy, naming PostgreSQL, and its metrics say the projections status cannot be read', async () => {
       const postgres = await usePostgres();
       const api = await startApi(environment({ DATABASE_URL: postgres.url }));
       try {
@@ -122,6 +141,12 @@ describe('api', () => {
           info: { eventStore: { status: 'up' } },
           error: { postgres: { status: 'down' } },
         });
+        // Still scraped: the process's figures, and a status that says it cannot be read.
+        const metrics = await request(api.url).get('/metrics');
+        expect(metrics.status).toBe(200);
+        expect(metrics.text).toContain('revops_projections_status_up 0');
+        expect(metrics.text).toMatch(/^process_cpu_user_seconds_total \d/m);
+        expect(metrics.text).not.toMatch(/^revops_projection_state\{/m);
       } finally {
         await api.close();
       }

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { withClient } from '@revops/read-models';
 import { startProjector, type RunningProjector } from '../apps/projector/src/bootstrap';
 import { useEventStore, type EventStoreHandle } from './support/event-store';
+import { everyProjectionCaughtUp, scrapeUntil } from './support/metrics';
 import { usePostgres, type PostgresHandle } from './support/postgres';
 
 jest.setTimeout(120_000);
@@ -33,6 +34,15 @@ describe('projector', () => {
 
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up' }, postgres: { status: 'up' } } });
+    });
+
+    it('serves Prometheus metrics: the process, and the state of every projection version it runs', async () => {
+      const response = await scrapeUntil(projector.url, everyProjectionCaughtUp);
+
+      expect(response.status).toBe(200);
+      expect(response.text).toMatch(/^process_resident_memory_bytes \d/m);
+      expect(response.text).toContain('revops_projections_status_up 1');
+      for (const line of everyProjectionCaughtUp) expect(response.text).toContain(line);
     });
 
     it('has migrated the read store', async () => {

@@ -3,6 +3,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { LoggerModule } from 'nestjs-pino';
 import { EventStoreModule } from '@revops/event-store';
+import { isPolledEndpoint } from '@revops/platform';
 import { allProjections, ProjectionsModule } from '@revops/projections';
 import { ReadStoreModule } from '@revops/read-models';
 import { ApiRuntime } from './api-runtime';
@@ -31,8 +32,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             logger: runtime.logger,
-            // Load balancers poll /health every few seconds; a line per poll buries the rest.
-            autoLogging: { ignore: (request) => request.url === '/health' },
+            autoLogging: { ignore: isPolledEndpoint },
           },
         }),
         EventStoreModule.forRoot({ connectionString: runtime.eventStore.connectionString, isGlobal: true }),

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { EventStoreModule } from '@revops/event-store';
-import { HealthModule } from '@revops/platform';
+import { HealthModule, isPolledEndpoint, MetricsModule } from '@revops/platform';
 import { allProjections, ProjectionsModule } from '@revops/projections';
 import { ReadStoreModule } from '@revops/read-models';
 
@@ -13,7 +13,7 @@ export interface ProjectorStores {
 
 /**
  * The projector process: connected to the event store and to a migrated read store,
- * answering `GET /health` for its orchestrator, running every projection of `allProjections`.
+ * answering `GET /health` for its orchestrator and `GET /metrics` for Prometheus, running every projection of `allProjections`.
  * Several projectors may run side by side: leases give each projection version to one.
  */
 @Module({})
@@ -22,11 +22,12 @@ export class ProjectorModule {
     return {
       module: ProjectorModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: { ignore: (request) => request.url === '/health' } } }),
+        LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: { ignore: isPolledEndpoint } } }),
         EventStoreModule.forRoot({ connectionString: stores.eventStoreUrl, isGlobal: true }),
         ReadStoreModule.forRoot({ url: stores.databaseUrl, embedded: false }),
         ProjectionsModule.forRoot({ projections: allProjections, readStore: { url: stores.databaseUrl, embedded: false } }),
         HealthModule,
+        MetricsModule,
       ],
     };
   }

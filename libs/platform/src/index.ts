@@ -5,3 +5,5 @@ export * from './logging/root-logger';
 export * from './package-info';
 export * from './health/health.module';
 export * from './concurrency/for-each-concurrently';
+export * from './metrics/metrics';
+export * from './metrics/metrics.module';

@@ -16,3 +16,11 @@ export function createRootLogger(level: LogLevel, service: string): Logger {
     },
   });
 }
+
+/**
+ * Requests that get no access-log line: `/health`, which load balancers poll every few
+ * seconds, and `/metrics`, which Prometheus scrapes as often. A line per poll buries the rest.
+ */
+export function isPolledEndpoint(request: { url?: string }): boolean {
+  return request.url === '/health' || request.url === '/metrics';
+}

@@ -5,9 +5,12 @@ import {
   Injectable,
   Module,
   type OnApplicationBootstrap,
+  Optional,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore } from '@revops/event-store';
+import { Metrics } from '@revops/platform';
+import { ProjectionMetrics } from './projection-metrics';
 import { Projections, type ProjectionsOptions } from './projections';
 import { ProjectionsAdmin } from './projections-admin';
 import { ProjectionsStatus } from './projections-status';
@@ -34,10 +37,20 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, BeforeAppli
   }
 }
 
+/** Where the application has `GET /metrics` (MetricsModule), the projections' status is in it. */
+@Injectable()
+export class ProjectionsMetricsRegistration {
+  constructor(@Optional() @Inject(Metrics) metrics: Metrics | undefined, @Inject(ProjectionsStatus) status: ProjectionsStatus) {
+    if (!metrics) return;
+    const projections = new ProjectionMetrics(metrics.registry, status);
+    metrics.onScrape(() => projections.refresh());
+  }
+}
+
 /**
  * `ProjectionsModule.forRoot({ projections, readStore })`. Needs the `EventStore` (EventStoreModule
  * with isGlobal) and the read store's `DataSource` (ReadStoreModule) in scope; provides
- * ProjectionsStatus, ServingVersions, ReadYourWrites, ProjectionsAdmin and ProjectionSignals.
+ * ProjectionsStatus, ServingVersions, ReadYourWrites, ProjectionsAdmin and ProjectionSignals; puts the status in `GET /metrics` where MetricsModule is imported.
  */
 @Module({})
 export class ProjectionsModule {
@@ -65,6 +78,7 @@ export class ProjectionsModule {
         facade(ProjectionsAdmin, (projections) => projections.admin),
         facade(ProjectionSignals, (projections) => projections.signals),
         ProjectionsLifecycle,
+        ProjectionsMetricsRegistration,
       ],
       exports: [Projections, ProjectionsStatus, ServingVersions, ReadYourWrites, ProjectionsAdmin, ProjectionSignals],
     };

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+
+/**
+ * Node's own figures (CPU, memory, event-loop delay, garbage collection, handles), collected
+ * once per process however many applications it runs: a second collection would watch the
+ * same process again and count it twice.
+ */
+let processRegistry: Registry | undefined;
+
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/**
+ * What an application answers at `GET /metrics`, in Prometheus' text format: Node's process
+ * metrics and those registered on `registry`. A source whose figures are read from elsewhere
+ * (the read store, the event store) registers a refresh with `onScrape`, run before each
+ * scrape is written; each refresh handles its own failures, so one source that cannot be read
+ * leaves the others in the answer.
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly refreshes: (() => Promise<void>)[] = [];
+
+  onScrape(refresh: () => Promise<void>): void {
+    this.refreshes.push(refresh);
+  }
+
+  async scrape(): Promise<string> {
+    await Promise.all(this.refreshes.map((refresh) => refresh()));
+    const [process, own] = await Promise.all([processMetrics().metrics(), this.registry.metrics()]);
+    return `${process}${own}`;
+  }
+}
+
+/** The media type of `Metrics.scrape`'s answer. */
+export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
