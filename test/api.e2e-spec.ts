@@ -5,8 +5,10 @@ import request from 'supertest';
 import { allProjections } from '@revops/projections';
 import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
 import packageJson from '../package.json';
+import { graphqlClient } from './support/graphql-client';
 import { everyProjectionCaughtUp, scrapeUntil } from './support/metrics';
 import { usePostgres, type PostgresHandle } from './support/postgres';
+import { readModelsCaughtUp } from './support/read-models';
 
 // Starting the stores (a first embedded PostgreSQL start initialises a cluster) takes seconds.
 jest.setTimeout(120_000);
@@ -99,6 +101,53 @@ describe('api', () => {
           extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
         },
       ]);
+    });
+
+    describe('query limits', () => {
+      const nested = (levels: number, leaf: string): string => (levels === 0 ? leaf : `account { opportunities { ${nested(levels - 1, leaf)} } }`);
+      const page = (first: number, node: string) => `{ opportunities(first: ${first}) { edges { node { ${node} } } } }`;
+      const graphql = (query: string, variables?: Record<string, unknown>) => request(api.url).post('/graphql').send({ query, variables });
+
+      beforeAll(() => readModelsCaughtUp(graphqlClient(api.url), ['opportunities', 'accounts', 'contacts']));
+
+      it('refuses a query nested deeper than 12 fields with QUERY_TOO_DEEP, before running it', async () => {
+        // opportunities, edges, node, then two fields a level: 3 + 2 × 5 + id = 14.
+        const response = await graphql(page(1, nested(5, 'id')));
+
+        expect(response.status).toBe(400);
+        expect(response.body.errors).toEqual([{ message: 'Query depth limit of 12 exceeded, found 14.', extensions: { code: 'QUERY_TOO_DEEP' } }]);
+        expect(response.body.data).toBeUndefined();
+      });
+
+      it('refuses a query that would cost more than 100000 with QUERY_TOO_COMPLEX, naming its cost', async () => {
+        // Each level of a deal's account's deals is taken as ten deals: 500 × 10 × 10 × 10 stays.
+        const response = await graphql(page(500, nested(3, 'stageHistory { stageId }')));
+
+        expect(response.status).toBe(400);
+        expect(response.body.errors).toHaveLength(1);
+        expect(response.body.errors[0].extensions).toEqual({ code: 'QUERY_TOO_COMPLEX' });
+        expect(response.body.errors[0].message).toMatch(/^Query cost \d+ exceeds the limit of 100000: ask for fewer items \(first\) or fewer nested lists$/);
+      });
+
+      it('answers the largest page with every nested relation, and counts a page by its first variable', async () => {
+        const everyRelation = `id name account { id name domain } contacts { contactId role contact { id firstName lastName email } }
+          stageHistory { stageId pipelineId entry enteredAt exitedAt exit durationSeconds }`;
+        const largest = await graphql(page(500, everyRelation));
+        expect(largest.status).toBe(200);
+        expect(largest.body).toEqual({ data: { opportunities: { edges: [] } } });
+
+        // 400 deals, each with three levels of its account's deals: refused through the variable.
+        const paged = `query ($first: Int!) { opportunities(first: $first) { edges { node { ${nested(3, 'id')} } } } }`;
+        expect((await graphql(paged, { first: 400 })).body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+        expect((await graphql(paged, { first: 2 })).body).toEqual({ data: { opportunities: { edges: [] } } });
+      });
+
+      it('still refuses a variable of the wrong type as bad input, naming it', async () => {
+        const response = await graphql('query ($first: Int!) { opportunities(first: $first) { totalCount } }', { first: 'many' });
+
+        expect(response.status).toBe(400);
+        expect(response.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: [{ field: 'first' }] });
+      });
     });
 
     it('serves Prometheus metrics: the process, and the state and lag of every projection version it runs', async () => {

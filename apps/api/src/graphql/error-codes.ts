@@ -4,14 +4,17 @@ import type { ProjectionErrorCode } from '@revops/projections';
 
 /**
  * Codes that do not come from the domain: Apollo's own, those @nestjs/apollo gives HTTP
- * exceptions, and the write side's NOT_FOUND, CONFLICT (concurrent writers kept winning
- * until retries ran out) and SERVICE_UNAVAILABLE (the event store is down; retry later).
+ * exceptions, the query limits' QUERY_TOO_DEEP and QUERY_TOO_COMPLEX, and the write side's
+ * NOT_FOUND, CONFLICT (concurrent writers kept winning until retries ran out) and
+ * SERVICE_UNAVAILABLE (the event store is down; retry later).
  */
 export const transportErrorCodes = [
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
   'BAD_REQUEST',
+  'QUERY_TOO_DEEP',
+  'QUERY_TOO_COMPLEX',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',

@@ -30,4 +30,11 @@ export interface AppConfig {
    * keeps, each under the serving versions and checkpoints of the read models it read.
    */
   readonly reportCacheEntries: number;
+  /**
+   * GRAPHQL_MAX_DEPTH (default 12) and GRAPHQL_MAX_COST (default 100000): the most a GraphQL
+   * query may nest and cost (a field 1, and what is under it once per item it can return: a
+   * page's `first`, 10 for any other list). The default cost lets a page of 500 deals come with
+   * each deal's account, contacts and stays.
+   */
+  readonly graphqlLimits: { readonly maxDepth: number; readonly maxCost: number };
 }

@@ -13,7 +13,16 @@ export type NodeEnvironment = (typeof nodeEnvironments)[number];
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
-const portRule = (name: string) => ({ message: `${name} must be an integer between 0 and 65535` });
+/** An optional variable holding a whole number from `min` to `max`, refused with `message` otherwise. */
+function OptionalInteger(min: number, max: number, message: string): PropertyDecorator {
+  const rule = { message };
+  const decorators = [IsOptional(), Transform(toInteger), IsInt(rule), Min(min, rule), Max(max, rule)];
+  return (target, property) => {
+    for (const decorate of decorators) decorate(target, property);
+  };
+}
+
+const Port = (name: string) => OptionalInteger(0, 65535, `${name} must be an integer between 0 and 65535`);
 
 // esdb/kurrentdb connection strings may list several hosts (host1:2113,host2:2113), which
 // WHATWG URL parsing rejects, so only the scheme and a non-empty authority are checked here;
@@ -35,11 +44,7 @@ function isPostgresUrl(value: unknown): boolean {
  * class-validator's property path is the variable a user has to fix.
  */
 export class EnvironmentVariables {
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt(portRule('PORT'))
-  @Min(0, portRule('PORT'))
-  @Max(65535, portRule('PORT'))
+  @Port('PORT')
   PORT?: number;
 
   @IsOptional()
@@ -68,19 +73,17 @@ export class EnvironmentVariables {
   @IsIn(nodeEnvironments, { message: `NODE_ENV must be one of ${nodeEnvironments.join(', ')}` })
   NODE_ENV?: NodeEnvironment;
 
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt(portRule('EMBEDDED_POSTGRES_PORT'))
-  @Min(0, portRule('EMBEDDED_POSTGRES_PORT'))
-  @Max(65535, portRule('EMBEDDED_POSTGRES_PORT'))
+  @Port('EMBEDDED_POSTGRES_PORT')
   EMBEDDED_POSTGRES_PORT?: number;
 
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt({ message: 'REPORT_CACHE_ENTRIES must be an integer from 0 (no cache) to 100000' })
-  @Min(0, { message: 'REPORT_CACHE_ENTRIES must be an integer from 0 (no cache) to 100000' })
-  @Max(100_000, { message: 'REPORT_CACHE_ENTRIES must be an integer from 0 (no cache) to 100000' })
+  @OptionalInteger(0, 100_000, 'REPORT_CACHE_ENTRIES must be an integer from 0 (no cache) to 100000')
   REPORT_CACHE_ENTRIES?: number;
+
+  @OptionalInteger(1, 100, 'GRAPHQL_MAX_DEPTH must be an integer from 1 to 100')
+  GRAPHQL_MAX_DEPTH?: number;
+
+  @OptionalInteger(1, 100_000_000, 'GRAPHQL_MAX_COST must be an integer from 1 to 100000000')
+  GRAPHQL_MAX_COST?: number;
 
   @IsOptional()
   @IsIn(runProjectionsValues, { message: `RUN_PROJECTIONS must be one of ${runProjectionsValues.join(', ')}` })

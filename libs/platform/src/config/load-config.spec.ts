@@ -15,6 +15,7 @@ describe('loadConfig', () => {
         embeddedPostgresPort: 0,
         runProjections: 'auto',
         reportCacheEntries: 1000,
+        graphqlLimits: { maxDepth: 12, maxCost: 100_000 },
       });
     });
 
@@ -41,6 +42,8 @@ describe('loadConfig', () => {
             EMBEDDED_POSTGRES_PORT: '55432',
             RUN_PROJECTIONS: 'false',
             REPORT_CACHE_ENTRIES: '250',
+            GRAPHQL_MAX_DEPTH: '8',
+            GRAPHQL_MAX_COST: '20000',
           },
           cwd,
         ),
@@ -54,6 +57,7 @@ describe('loadConfig', () => {
         embeddedPostgresPort: 55432,
         runProjections: false,
         reportCacheEntries: 250,
+        graphqlLimits: { maxDepth: 8, maxCost: 20_000 },
       });
     });
 
@@ -101,6 +105,8 @@ describe('loadConfig', () => {
       ['LOG_LEVEL', 'verbose', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")'],
       ['RUN_PROJECTIONS', 'yes', 'RUN_PROJECTIONS must be one of auto, true, false (got "yes")'],
       ['REPORT_CACHE_ENTRIES', '-1', 'REPORT_CACHE_ENTRIES must be an integer from 0 (no cache) to 100000 (got "-1")'],
+      ['GRAPHQL_MAX_DEPTH', '0', 'GRAPHQL_MAX_DEPTH must be an integer from 1 to 100 (got "0")'],
+      ['GRAPHQL_MAX_COST', '1e6', 'GRAPHQL_MAX_COST must be an integer from 1 to 100000000 (got "1e6")'],
       ['REPORT_CACHE_ENTRIES', 'lots', 'REPORT_CACHE_ENTRIES must be an integer from 0 (no cache) to 100000 (got "lots")'],
       ['NODE_ENV', 'staging', 'NODE_ENV must be one of development, production, test (got "staging")'],
       [

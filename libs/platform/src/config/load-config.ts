@@ -14,6 +14,12 @@ export class InvalidConfigError extends Error {
 /** Report answers kept by default; each is one report's result, a few kilobytes. */
 export const DEFAULT_REPORT_CACHE_ENTRIES = 1_000;
 
+/** How deeply a GraphQL query may nest its fields by default; the deepest the api's own clients ask is 7. */
+export const DEFAULT_GRAPHQL_MAX_DEPTH = 12;
+
+/** What a GraphQL query may cost by default: a page of 500 deals with their accounts, contacts and stays costs 75,001. */
+export const DEFAULT_GRAPHQL_MAX_COST = 100_000;
+
 const variableNames = [
   'PORT',
   'DATA_DIR',
@@ -24,6 +30,8 @@ const variableNames = [
   'EMBEDDED_POSTGRES_PORT',
   'RUN_PROJECTIONS',
   'REPORT_CACHE_ENTRIES',
+  'GRAPHQL_MAX_DEPTH',
+  'GRAPHQL_MAX_COST',
 ] as const satisfies readonly (keyof EnvironmentVariables)[];
 
 /**
@@ -60,5 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     embeddedPostgresPort: variables.EMBEDDED_POSTGRES_PORT ?? 0,
     runProjections: variables.RUN_PROJECTIONS === 'true' ? true : variables.RUN_PROJECTIONS === 'false' ? false : 'auto',
     reportCacheEntries: variables.REPORT_CACHE_ENTRIES ?? DEFAULT_REPORT_CACHE_ENTRIES,
+    graphqlLimits: {
+      maxDepth: variables.GRAPHQL_MAX_DEPTH ?? DEFAULT_GRAPHQL_MAX_DEPTH,
+      maxCost: variables.GRAPHQL_MAX_COST ?? DEFAULT_GRAPHQL_MAX_COST,
+    },
   };
 }
