@@ -21,21 +21,29 @@ function processMetrics(): Registry {
  * metrics and those registered on `registry`. A source whose figures are read from elsewhere
  * (the read store, the event store) registers a refresh with `onScrape`, run before each
  * scrape is written; each refresh handles its own failures, so one source that cannot be read
- * leaves the others in the answer.
+ * leaves the others in the answer. Scrapes that overlap (two Prometheus servers) take turns, so
+ * that one's refresh never empties a gauge another is writing out.
  */
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
   private readonly refreshes: (() => Promise<void>)[] = [];
+  private previous: Promise<unknown> = Promise.resolve();
 
   onScrape(refresh: () => Promise<void>): void {
     this.refreshes.push(refresh);
   }
 
-  async scrape(): Promise<string> {
+  scrape(): Promise<string> {
+    const turn = this.previous.then(() => this.render());
+    this.previous = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async render(): Promise<string> {
     await Promise.all(this.refreshes.map((refresh) => refresh()));
-    const [process, own] = await Promise.all([processMetrics().metrics(), this.registry.metrics()]);
-    return `${process}${own}`;
+    const [node, own] = await Promise.all([processMetrics().metrics(), this.registry.metrics()]);
+    return `${node}${own}`;
   }
 }
 

@@ -47,16 +47,16 @@ export class ProjectionMetrics {
 
   /** Reads every version's status and sets the gauges from it, dropping the series of versions gone since. */
   async refresh(): Promise<void> {
-    const byVersion = [this.serving, this.state, this.lagEvents, this.lagSeconds, this.eventsPerSecond, this.eventsApplied, this.lastCommit];
-    for (const gauge of byVersion) gauge.reset();
-    let statuses: ProjectionStatus[];
+    let statuses: ProjectionStatus[] | undefined;
     try {
       statuses = await this.statuses.list();
     } catch {
-      this.up.set(0);
-      return;
+      statuses = undefined;
     }
-    this.up.set(1);
+    const byVersion = [this.serving, this.state, this.lagEvents, this.lagSeconds, this.eventsPerSecond, this.eventsApplied, this.lastCommit];
+    for (const gauge of byVersion) gauge.reset();
+    this.up.set(statuses === undefined ? 0 : 1);
+    if (statuses === undefined) return;
     for (const status of statuses) {
       if (status.state === 'retired') continue;
       const labels = { projection: status.name, version: String(status.version) };
