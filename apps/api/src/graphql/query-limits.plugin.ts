@@ -2,12 +2,10 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { type DocumentNode, getNullableType, GraphQLError, isListType, validate, type ValidationRule } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { AppConfig } from '@revops/platform';
 
 /** The most a query may ask for: how deeply its fields nest, and what it costs (`fieldCost`). */
-export interface QueryLimits {
-  readonly maxDepth: number;
-  readonly maxCost: number;
-}
+type QueryLimits = AppConfig['graphqlLimits'];
 
 /** Items a list with nothing to bound it is taken to hold: an account's deals, a deal's stays. */
 export const LIST_SIZE_ESTIMATE = 10;

@@ -27,6 +27,9 @@ function processMetrics(): Registry {
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
+  // Watched from the start, so that garbage collection and event-loop delay are counted
+  // before the first scrape as well.
+  private readonly node = processMetrics();
   private readonly refreshes: (() => Promise<void>)[] = [];
   private previous: Promise<unknown> = Promise.resolve();
 
@@ -42,7 +45,7 @@ export class Metrics {
 
   private async render(): Promise<string> {
     await Promise.all(this.refreshes.map((refresh) => refresh()));
-    const [node, own] = await Promise.all([processMetrics().metrics(), this.registry.metrics()]);
+    const [node, own] = await Promise.all([this.node.metrics(), this.registry.metrics()]);
     return `${node}${own}`;
   }
 }
