@@ -167,6 +167,38 @@ describe('api', () => {
       }
     });
 
+    it('times every HTTP request by route, and counts and times GraphQL operations by root field and outcome', async () => {
+      const graphql = (query: string) => request(api.url).post('/graphql').send({ query });
+      await readModelsCaughtUp(graphqlClient(api.url), ['opportunities']);
+      const before = await request(api.url).get('/metrics');
+
+      await graphql('{ opportunities(first: 1) { totalCount } }');
+      await graphql('{ a: opportunities(first: 1) { totalCount } b: opportunities(first: 2) { totalCount } }');
+      await graphql('query Both { version { name } opportunities(first: 1) { totalCount } }');
+      await graphql(`{ opportunities(first: 1) { edges { node { ${'account { opportunities { '.repeat(5)}id${' } }'.repeat(5)} } } } }`);
+      await graphql('{ madeUp { secrets } }');
+      expect((await request(api.url).get('/no-such-route/123')).status).toBe(404);
+      const after = await request(api.url).get('/metrics');
+
+      const added = (series: string) => sampleOf(after.text, series) - sampleOf(before.text, series);
+      expect(added('revops_graphql_operations_total{operation="query",field="opportunities",code="OK"}')).toBe(2);
+      expect(added('revops_graphql_operations_total{operation="query",field="several",code="OK"}')).toBe(1);
+      expect(added('revops_graphql_operations_total{operation="query",field="opportunities",code="QUERY_TOO_DEEP"}')).toBe(1);
+      // A request that names fields the schema lacks is not labelled by them.
+      expect(added('revops_graphql_operations_total{operation="unknown",field="unknown",code="GRAPHQL_VALIDATION_FAILED"}')).toBe(1);
+      expect(after.text).not.toContain('madeUp');
+      expect(added('revops_graphql_operation_duration_seconds_count{operation="query",field="opportunities"}')).toBe(3);
+      expect(added('revops_graphql_operation_duration_seconds_bucket{le="+Inf",operation="query",field="opportunities"}')).toBe(3);
+      expect(sampleOf(after.text, 'revops_graphql_operation_duration_seconds_sum{operation="query",field="opportunities"}')).toBeGreaterThan(0);
+
+      expect(added('http_request_duration_seconds_count{status_code="200",method="POST",path="/graphql"}')).toBe(3);
+      expect(added('http_request_duration_seconds_count{status_code="400",method="POST",path="/graphql"}')).toBe(2);
+      expect(added('http_request_duration_seconds_count{status_code="200",method="GET",path="/metrics"}')).toBe(1);
+      // A path no route answers is one series, whatever the path.
+      expect(added('http_request_duration_seconds_count{status_code="404",method="GET",path="unmatched"}')).toBe(1);
+      expect(after.text).not.toContain('no-such-route');
+    });
+
     it('writes the schema it serves to apps/api/schema.graphql', async () => {
       const schema = await readFile(join(__dirname, '..', 'apps', 'api', 'schema.graphql'), 'utf8');
 
@@ -212,3 +244,9 @@ describe('api', () => {
     });
   });
 });
+
+/** The value of one series in a Prometheus text answer, 0 while it has no sample. */
+function sampleOf(text: string, series: string): number {
+  const line = text.split('\n').find((each) => each.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}

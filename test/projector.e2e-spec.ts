@@ -43,6 +43,12 @@ describe('projector', () => {
       expect(response.text).toMatch(/^process_resident_memory_bytes \d/m);
       expect(response.text).toContain('revops_projections_status_up 1');
       for (const line of everyProjectionCaughtUp) expect(response.text).toContain(line);
+
+      // The health check and the scrape before, each timed under its route.
+      await request(projector.url).get('/health');
+      const next = await request(projector.url).get('/metrics');
+      expect(next.text).toMatch(/^http_request_duration_seconds_count\{status_code="200",method="GET",path="\/health"\} [1-9]/m);
+      expect(next.text).toMatch(/^http_request_duration_seconds_count\{status_code="200",method="GET",path="\/metrics"\} [1-9]/m);
     });
 
     it('has migrated the read store', async () => {

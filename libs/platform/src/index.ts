@@ -7,3 +7,4 @@ export * from './health/health.module';
 export * from './concurrency/for-each-concurrently';
 export * from './metrics/metrics';
 export * from './metrics/metrics.module';
+export * from './metrics/http-metrics';
