@@ -6,7 +6,7 @@ import { allProjections } from '@revops/projections';
 import { startApi, type RunningApi } from '../apps/api/src/bootstrap';
 import packageJson from '../package.json';
 import { graphqlClient } from './support/graphql-client';
-import { everyProjectionCaughtUp, scrapeUntil } from './support/metrics';
+import { everyProjectionCaughtUp, sampleOf, scrapeUntil } from './support/metrics';
 import { usePostgres, type PostgresHandle } from './support/postgres';
 import { readModelsCaughtUp } from './support/read-models';
 
@@ -244,9 +244,3 @@ describe('api', () => {
     });
   });
 });
-
-/** The value of one series in a Prometheus text answer, 0 while it has no sample. */
-function sampleOf(text: string, series: string): number {
-  const line = text.split('\n').find((each) => each.startsWith(`${series} `));
-  return line === undefined ? 0 : Number(line.slice(series.length + 1));
-}

@@ -3,6 +3,8 @@ import { collect, connectSubscriptions } from './support/subscriptions';
 import { type RunningApi } from '../apps/api/src/bootstrap';
 import { graphqlClient } from './support/graphql-client';
 import { readModelsCaughtUp } from './support/read-models';
+import { sampleOf, scrapeUntil } from './support/metrics';
+import request from 'supertest';
 import { startTestApi, type TestApi } from './support/api';
 
 jest.setTimeout(120_000);
@@ -129,6 +131,31 @@ describe('Live updates over graphql-ws', () => {
       { pipelineChanged: { pipelineId, opportunityIds: [opened.opportunityId] } },
     ]);
     expect(changes.received.every((change) => change.pipelineChanged.pipelineId === pipelineId)).toBe(true);
+  });
+
+  it('counts the subscriptions open in its metrics, each until it is completed or its connection closes', async () => {
+    const series = 'revops_graphql_subscriptions{field="pipelineChanged"}';
+    const openNow = async (count: number) => {
+      const response = await scrapeUntil(api.url, [`${series} ${count}`]);
+      expect(sampleOf(response.text, series)).toBe(count);
+    };
+    const before = sampleOf((await request(api.url).get('/metrics')).text, series);
+    const query = 'subscription ($pipelineId: ID!) { pipelineChanged(pipelineId: $pipelineId) { pipelineId } }';
+    const other = await connectSubscriptions(api.url);
+    try {
+      const completed = collect<unknown>(ws, query, { pipelineId: 'counted-1' });
+      const closed = collect<unknown>(other, query, { pipelineId: 'counted-2' });
+      await openNow(before + 2);
+
+      completed.stop();
+      await openNow(before + 1);
+
+      await other.dispose();
+      await openNow(before);
+      expect(closed.errors).toEqual([]);
+    } finally {
+      await other.dispose();
+    }
   });
 
   it('refuses a subscription without a well-formed pipeline id, naming the field', async () => {

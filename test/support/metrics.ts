@@ -18,3 +18,9 @@ export async function scrapeUntil(baseUrl: string, lines: readonly string[], tim
   }
   return response;
 }
+
+/** The value of one series in a Prometheus text answer, 0 while it has no sample. */
+export function sampleOf(text: string, series: string): number {
+  const line = text.split('\n').find((each) => each.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}

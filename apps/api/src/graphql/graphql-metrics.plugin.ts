@@ -43,9 +43,10 @@ export function operationLabels(operation: OperationDefinitionNode | undefined, 
 
 /** `OK`, or the code of the answer's first error, as the client got it. */
 export function outcomeCode(response: GraphQLRequestContextWillSendResponse<object>['response']): string {
-  if (response.body.kind !== 'single') return 'OK';
-  const code: unknown = response.body.singleResult.errors?.[0]?.extensions?.code;
-  return response.body.singleResult.errors === undefined ? 'OK' : typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+  const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+  if (errors === undefined || errors.length === 0) return 'OK';
+  const code: unknown = errors[0].extensions?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
 }
 
 /**

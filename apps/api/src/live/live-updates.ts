@@ -1,5 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PubSub } from 'graphql-subscriptions';
+import { Gauge } from 'prom-client';
+import { Metrics } from '@revops/platform';
 import type { Position, RecordedEnvelope } from '@revops/event-store';
 import {
   OPPORTUNITIES_PROJECTION,
@@ -14,6 +16,7 @@ import type { OpportunityChange, PipelineChange } from './graphql/live.types';
 
 export const OPPORTUNITY_CHANGED = 'opportunityChanged';
 export const PIPELINE_CHANGED = 'pipelineChanged';
+export type LiveTrigger = typeof OPPORTUNITY_CHANGED | typeof PIPELINE_CHANGED;
 
 interface OpportunityRow {
   opportunity_id: string;
@@ -35,8 +38,9 @@ interface OpportunityRow {
  */
 @Injectable()
 export class LiveUpdates implements OnModuleInit, OnApplicationShutdown {
-  readonly pubSub = new PubSub();
+  private readonly pubSub = new PubSub();
   private readonly logger = new Logger('LiveUpdates');
+  private readonly open: Gauge<'field'>;
   private stopListening: (() => void) | undefined;
   private pending: Promise<void> = Promise.resolve();
 
@@ -44,7 +48,45 @@ export class LiveUpdates implements OnModuleInit, OnApplicationShutdown {
     private readonly signals: ProjectionSignals,
     private readonly serving: ServingVersions,
     private readonly dataSource: DataSource,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.open = new Gauge({
+      name: 'revops_graphql_subscriptions',
+      help: 'GraphQL subscriptions open now, by field.',
+      labelNames: ['field'],
+      registers: [metrics.registry],
+    });
+    for (const field of [OPPORTUNITY_CHANGED, PIPELINE_CHANGED]) this.open.set({ field }, 0);
+  }
+
+  /**
+   * What one subscription to `trigger` receives, counted among the open subscriptions
+   * (`revops_graphql_subscriptions`) until graphql-ws ends it: the client completes it, or its
+   * connection closes.
+   */
+  subscribe<T>(trigger: LiveTrigger): AsyncIterableIterator<T> {
+    const messages = this.pubSub.asyncIterableIterator<T>(trigger);
+    let counted = true;
+    const uncount = () => {
+      if (counted) this.open.dec({ field: trigger });
+      counted = false;
+    };
+    this.open.inc({ field: trigger });
+    return {
+      next: () => messages.next(),
+      return: () => {
+        uncount();
+        return messages.return();
+      },
+      throw: (error?: unknown) => {
+        uncount();
+        return messages.throw(error);
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
 
   onModuleInit(): void {
     this.stopListening = this.signals.onCommitted((notice) => {

@@ -14,7 +14,7 @@ export class LiveResolver {
       payload[OPPORTUNITY_CHANGED].pipelineId === variables.pipelineId,
   })
   opportunityChanged(@Args() _args: PipelineChangesArgs) {
-    return this.live.pubSub.asyncIterableIterator(OPPORTUNITY_CHANGED);
+    return this.live.subscribe(OPPORTUNITY_CHANGED);
   }
 
   @Subscription(() => PipelineChange, {
@@ -23,6 +23,6 @@ export class LiveResolver {
       payload[PIPELINE_CHANGED].pipelineId === variables.pipelineId,
   })
   pipelineChanged(@Args() _args: PipelineChangesArgs) {
-    return this.live.pubSub.asyncIterableIterator(PIPELINE_CHANGED);
+    return this.live.subscribe(PIPELINE_CHANGED);
   }
 }
