@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 
@@ -16,10 +17,7 @@ const toInteger = ({ value }: { value: unknown }): unknown =>
 /** An optional variable holding a whole number from `min` to `max`, refused with `message` otherwise. */
 function OptionalInteger(min: number, max: number, message: string): PropertyDecorator {
   const rule = { message };
-  const decorators = [IsOptional(), Transform(toInteger), IsInt(rule), Min(min, rule), Max(max, rule)];
-  return (target, property) => {
-    for (const decorate of decorators) decorate(target, property);
-  };
+  return applyDecorators(IsOptional(), Transform(toInteger), IsInt(rule), Min(min, rule), Max(max, rule));
 }
 
 const Port = (name: string) => OptionalInteger(0, 65535, `${name} must be an integer between 0 and 65535`);
